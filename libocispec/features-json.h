@@ -1,0 +1,3 @@
+#ifndef OCI_FEATURES_H
+#define OCI_FEATURES_H
+#endif

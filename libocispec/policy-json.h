@@ -1,0 +1,3 @@
+#ifndef OCI_POLICY_JSON_H
+#define OCI_POLICY_JSON_H
+#endif

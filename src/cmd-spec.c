@@ -1,0 +1,7 @@
+/* STUB: replaced by its owner. */
+#include "commands.h"
+#include "log.h"
+int cmd_spec(const hd_global_opts *g, int argc, char **argv) {
+  hd_log_error_once("spec: not implemented yet");
+  return 1;
+}

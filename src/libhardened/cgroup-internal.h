@@ -1,0 +1,3 @@
+#ifndef HD_CGROUP_INTERNAL_H
+#define HD_CGROUP_INTERNAL_H
+#endif

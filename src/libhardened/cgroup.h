@@ -1,0 +1,40 @@
+#ifndef HD_CGROUP_H
+#define HD_CGROUP_H
+
+#include "error.h"
+#include "spec.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* One container's cgroup, in whichever layout the host has: v1, hybrid
+ * (v1 controllers plus cgroup2 at /sys/fs/cgroup/unified) or pure v2. */
+typedef struct hd_cgroup hd_cgroup;
+
+/* The path the container's cgroup gets: linux.cgroupsPath (absolute, or
+ * relative to the runtime's own cgroup), or "/hardened/<id>" when empty.
+ * With systemd_cgroup a "slice:prefix:name" path is mapped to a
+ * cgroupfs path (systemd is not driven yet; see docs). */
+char *hd_cgroup_resolve_path(const char *cgroups_path, const char *id,
+                             bool systemd_cgroup);
+/* mkdir the cgroup in every hierarchy and apply linux.resources. Fails
+ * when the cgroup already holds processes. */
+int hd_cgroup_create(const char *path, const oci_resources *resources,
+                     hd_cgroup **out, hd_error_t *err);
+/* Open an existing container cgroup (delete, update, ps, pause). */
+int hd_cgroup_open(const char *path, hd_cgroup **out, hd_error_t *err);
+int hd_cgroup_enter(hd_cgroup *cg, pid_t pid, hd_error_t *err);
+/* For clone3(CLONE_INTO_CGROUP): an O_DIRECTORY fd of the v2 cgroup, or
+ * -1 when the host is not pure v2. */
+int hd_cgroup_v2_dirfd(hd_cgroup *cg);
+int hd_cgroup_apply_resources(hd_cgroup *cg, const oci_resources *resources,
+                              hd_error_t *err);
+/* All pids in the cgroup (recursively). *pids is malloc'd. */
+int hd_cgroup_pids(hd_cgroup *cg, pid_t **pids, size_t *n, hd_error_t *err);
+int hd_cgroup_freeze(hd_cgroup *cg, bool frozen, hd_error_t *err);
+/* Kill whatever is left (SIGKILL, thawing first), then rmdir everywhere. */
+int hd_cgroup_destroy(hd_cgroup *cg, hd_error_t *err);
+const char *hd_cgroup_path(const hd_cgroup *cg);
+void hd_cgroup_free(hd_cgroup *cg);
+
+#endif

@@ -1,0 +1,42 @@
+/* The container lifecycle: the library's public face. The CLI parses
+ * flags into these options and calls one function per command. */
+#ifndef HD_CONTAINER_H
+#define HD_CONTAINER_H
+
+#include "error.h"
+#include "state.h"
+#include <stdbool.h>
+
+typedef struct {
+  const char *state_root; /* --root */
+  const char *id;
+  const char *bundle;
+  const char *pid_file;
+  const char *console_socket;
+  int preserve_fds;
+  bool no_pivot;
+  bool no_new_keyring;
+  bool detach; /* run -d */
+  bool keep;   /* run --keep */
+  bool systemd_cgroup;
+  const char *policy_path; /* --policy; NULL = built-in defaults */
+} hd_container_opts;
+
+int hd_container_create(const hd_container_opts *opts, hd_error_t *err);
+int hd_container_start(const char *state_root, const char *id,
+                       hd_error_t *err);
+/* Foreground run: *exit_status is the process's exit code, or 128+signal. */
+int hd_container_run(const hd_container_opts *opts, int *exit_status,
+                     hd_error_t *err);
+/* OCI state JSON of one container, status refreshed from the kernel. */
+int hd_container_state(const char *state_root, const char *id, char **json,
+                       hd_error_t *err);
+int hd_container_kill(const char *state_root, const char *id, int signal,
+                      bool all, hd_error_t *err);
+int hd_container_delete(const char *state_root, const char *id, bool force,
+                        hd_error_t *err);
+/* Every container under state_root, status refreshed. */
+int hd_container_list(const char *state_root, oci_state ***states,
+                      size_t *n, hd_error_t *err);
+
+#endif

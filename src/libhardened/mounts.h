@@ -1,0 +1,24 @@
+#ifndef HD_MOUNTS_H
+#define HD_MOUNTS_H
+
+#include "error.h"
+#include "spec.h"
+#include <stdbool.h>
+
+/* Runs in the container's new mount namespace, before pivot_root:
+ * rootfs propagation, bind the rootfs to itself, every spec mount
+ * (targets resolved inside the rootfs without leaving it), default
+ * devices and spec devices, the /dev symlinks. `rootfs` is absolute. */
+int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
+                      hd_error_t *err);
+/* pivot_root (or, with no_pivot, MS_MOVE + chroot), then masked and
+ * read-only paths, and the read-only remount of / when root.readonly. */
+int hd_rootfs_pivot_and_finish(const oci_spec *spec, const char *rootfs,
+                               bool no_pivot, hd_error_t *err);
+/* Write linux.sysctl through a procfs verified to be procfs. Runs in the
+ * container after pivot. */
+int hd_sysctl_apply(const oci_linux *lnx, hd_error_t *err);
+/* Write /proc/PID/oom_score_adj (host side). */
+int hd_oom_score_adj_apply(int pid, int value, hd_error_t *err);
+
+#endif

@@ -1,0 +1,3 @@
+#ifndef HD_OVERLAY_H
+#define HD_OVERLAY_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef HD_POLICY_H
+#define HD_POLICY_H
+#endif

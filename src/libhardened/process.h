@@ -1,0 +1,34 @@
+#ifndef HD_PROCESS_H
+#define HD_PROCESS_H
+
+#include "error.h"
+#include "spec.h"
+#include <stdbool.h>
+
+/* Everything the container process needs after the rootfs is in place,
+ * in the order the kernel forces: rlimits, resolve the executable on the
+ * container's PATH, groups/gid/uid (keeping caps across setuid),
+ * capabilities (all five sets), no_new_privs, umask, cwd (verified to be
+ * inside the root), fds >= 3 + preserve_fds marked close-on-exec,
+ * seccomp, execve.
+ *
+ * `ready` is called after everything that can fail for a bad spec has
+ * been checked (the executable exists, the user is valid), before the
+ * process waits to be started; `wait_start` blocks until `start`. Both
+ * may be NULL (exec). Returns only on failure. */
+typedef struct {
+  const oci_process *process;
+  const oci_seccomp *seccomp; /* may be NULL */
+  int preserve_fds;
+  int (*ready)(void *data, hd_error_t *err);
+  int (*wait_start)(void *data, hd_error_t *err);
+  void *data;
+} hd_exec_params;
+int hd_process_exec(const hd_exec_params *params, hd_error_t *err);
+
+/* Find argv0 on PATH from the process env (the container's view). *out
+ * is malloc'd. */
+int hd_process_lookup_executable(const oci_process *process, char **out,
+                                 hd_error_t *err);
+
+#endif

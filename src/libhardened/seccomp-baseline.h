@@ -1,0 +1,3 @@
+#ifndef HD_SECCOMP_BASELINE_H
+#define HD_SECCOMP_BASELINE_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef HD_STATE_DIR_H
+#define HD_STATE_DIR_H
+#endif

@@ -1,0 +1,16 @@
+#ifndef HD_TERMINAL_H
+#define HD_TERMINAL_H
+
+#include "error.h"
+#include "spec.h"
+
+/* Connect to the --console-socket (host side, before the container
+ * exists). Returns the connected fd. */
+int hd_console_socket_connect(const char *path, hd_error_t *err);
+/* Inside the container after pivot: open a pty from /dev/ptmx, set its
+ * size from process.consoleSize, send the master over `socket_fd`
+ * (SCM_RIGHTS), make the slave the controlling tty and stdio. */
+int hd_terminal_setup(int socket_fd, const oci_process *process,
+                      hd_error_t *err);
+
+#endif

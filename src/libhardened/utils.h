@@ -1,0 +1,3 @@
+#ifndef HD_UTILS_H
+#define HD_UTILS_H
+#endif
