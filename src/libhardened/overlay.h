@@ -1,3 +1,40 @@
+/* The hardening overlay: a pure function from (spec, policy, host facts)
+ * to (hardened spec, overrides). No syscalls in here; the host facts are
+ * gathered beforehand by hd_host_facts_gather(). */
 #ifndef HD_OVERLAY_H
 #define HD_OVERLAY_H
+
+#include "error.h"
+#include "policy.h"
+#include "spec.h"
+#include "state.h"
+
+typedef struct {
+  oci_override *items;
+  size_t len;
+} hd_overrides;
+void hd_overrides_clear(hd_overrides *ov);
+
+/* What the overlay must know about the host, read by the one impure
+ * function below (namespace inodes of the runtime and of any path the
+ * spec joins, which sysctls this kernel has, ...). */
+typedef struct hd_host_facts hd_host_facts;
+int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
+                         hd_error_t *err);
+void hd_host_facts_free(hd_host_facts *facts);
+
+/* create/run. Refusal: returns -1 with
+ * "refused by policy (<rule>): <field> <why>". */
+int hd_overlay_spec(const oci_spec *in, const hd_policy *policy,
+                    const hd_host_facts *host, oci_spec **out,
+                    hd_overrides *overrides, hd_error_t *err);
+/* exec: the process JSON or the flags, after they are merged. */
+int hd_overlay_process(const oci_process *in, const hd_policy *policy,
+                       oci_process **out, hd_overrides *overrides,
+                       hd_error_t *err);
+/* update: LinuxResources. */
+int hd_overlay_resources(const oci_resources *in, const hd_policy *policy,
+                         oci_resources **out, hd_overrides *overrides,
+                         hd_error_t *err);
+
 #endif

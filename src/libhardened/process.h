@@ -20,6 +20,7 @@ typedef struct {
   const oci_process *process;
   const oci_seccomp *seccomp; /* may be NULL */
   int preserve_fds;
+  bool baseline_seccomp; /* also load the overlay's baseline filter */
   int (*ready)(void *data, hd_error_t *err);
   int (*wait_start)(void *data, hd_error_t *err);
   void *data;

@@ -1,3 +1,10 @@
 #ifndef HD_SECCOMP_BASELINE_H
 #define HD_SECCOMP_BASELINE_H
+
+#include "error.h"
+
+/* Load the overlay's baseline filter on top of whatever the spec loaded
+ * (filters stack; the stricter wins). Compiled once, BPF cached. */
+int hd_seccomp_baseline_load(hd_error_t *err);
+
 #endif
