@@ -1,0 +1,60 @@
+/* Shared by container.c (the runtime side of create/run), container-init.c
+ * (the container's init until execve) and container-ops.c. */
+#ifndef HD_CONTAINER_INTERNAL_H
+#define HD_CONTAINER_INTERNAL_H
+
+#include "cgroup.h"
+#include "container.h"
+#include "overlay.h"
+#include "spec.h"
+#include "state.h"
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Runtime <-> init messages on a SOCK_SEQPACKET pair: one message each. */
+enum {
+  SYNC_GO = 1,        /* runtime: id maps written, cgroup joined; text=pid */
+  SYNC_HOOKS_REQUEST, /* init: mounts done, run prestart+createRuntime now */
+  SYNC_HOOKS_DONE,    /* runtime: they ran */
+  SYNC_READY,         /* init: set up; about to wait on exec.fifo */
+  SYNC_ERROR,         /* either side: text is the error */
+};
+typedef struct {
+  uint32_t type;
+  char text[4092];
+} hd_sync_msg;
+int hd_sync_send(int fd, uint32_t type, const char *text);
+/* 0 on a message, -1 on EOF or error. */
+int hd_sync_recv(int fd, hd_sync_msg *msg);
+
+typedef struct {
+  const hd_container_opts *opts;
+  oci_spec *spec; /* the hardened spec: setup trusts it as it is */
+  hd_overrides overrides;
+  char *bundle; /* absolute */
+  char *rootfs; /* absolute, symlinks resolved */
+  char *created;
+  char *cgroup_path;
+  hd_cgroup *cgroup;
+  int root_fd;  /* --root */
+  int state_fd; /* the container's state dir; also the init's way to
+                   reach exec.fifo after pivot_root */
+  bool state_dir_made;
+  int console_fd;
+  int sync_runtime; /* runtime's end */
+  int sync_init;    /* init's end */
+  pid_t pid;
+  uint64_t pid_start_time;
+} hd_create_ctx;
+
+/* The init: runs in the child after clone, never returns. */
+__attribute__((noreturn)) void hd_init_main(hd_create_ctx *ctx);
+
+/* A state JSON for hooks and `state`, from a context or a saved state. */
+char *hd_hook_state_json(const hd_create_ctx *ctx, const char *status);
+
+/* Current status of a saved container, from the kernel: creating,
+ * created, running, paused or stopped. */
+const char *hd_container_status(int state_fd, const oci_state *state);
+
+#endif
