@@ -1,3 +1,95 @@
 #!/bin/bash
-# STUB: the test driver; replaced by its owner.
-echo "0 passed, 0 failed"
+# Run every test suite and print one closing line: "N passed, M failed"
+# (plus ", K skipped" when bats skipped tests).  Exit status is non-zero when
+# anything failed.
+#
+# `make check` calls this with HARDENED_BINARY and UNIT_DIR set.  By hand,
+# from a build directory:
+#   HARDENED_BINARY=$PWD/hardened UNIT_DIR=$PWD/tests/unit \
+#     /path/to/src/tests/run-tests.sh
+# Without UNIT_DIR, the unit tests are skipped; without HARDENED_BINARY,
+# ./hardened is used.  BATS_FLAGS adds bats options (e.g. "--filter run").
+
+set -uo pipefail
+
+SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+: "${HARDENED_BINARY:=$PWD/hardened}"
+: "${UNIT_DIR:=}"
+export HARDENED_BINARY
+
+passed=0
+failed=0
+skipped=0
+
+# Unit tests: each binary's last line is "N passed, M failed".
+run_unit_tests() {
+  local bin out last p f rc
+  [[ -n $UNIT_DIR && -d $UNIT_DIR ]] || {
+    echo "# no UNIT_DIR: unit tests not run"
+    return
+  }
+  for bin in "$UNIT_DIR"/test-*; do
+    [[ -f $bin && -x $bin ]] || continue
+    echo "# unit: ${bin##*/}"
+    out=$("$bin" 2>&1)
+    rc=$?
+    printf '%s\n' "$out" | sed 's/^/#   /'
+    last=$(printf '%s\n' "$out" | tail -n1)
+    if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+      p=${BASH_REMATCH[1]}
+      f=${BASH_REMATCH[2]}
+      # A crash after the summary line still counts against the binary.
+      if ((rc != 0 && f == 0)); then f=1; fi
+    else
+      # Crashed (or never got to its summary): one failure for the binary.
+      echo "#   ${bin##*/}: exit status $rc without a summary line"
+      p=0
+      f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+  done
+}
+
+# One bats directory: TAP on stdout, counted line by line.
+run_bats_dir() {
+  local dir=$1 line
+  [[ -d $dir ]] || return 0
+  compgen -G "$dir/*.bats" >/dev/null || return 0
+  if ! command -v bats >/dev/null; then
+    echo "# bats not installed: $dir counts as one failure"
+    failed=$((failed + 1))
+    return
+  fi
+  echo "# bats: $dir (HARDENED_BINARY=$HARDENED_BINARY)"
+  local tap rc nf=0
+  tap=$(mktemp)
+  # shellcheck disable=SC2086
+  bats --tap ${BATS_FLAGS:-} "$dir" 2>&1 | tee "$tap"
+  rc=${PIPESTATUS[0]}
+  while IFS= read -r line; do
+    case $line in
+    "not ok "*) nf=$((nf + 1)) ;;
+    "ok "*" # skip"*) skipped=$((skipped + 1)) ;;
+    "ok "*) passed=$((passed + 1)) ;;
+    esac
+  done <"$tap"
+  rm -f "$tap"
+  # bats failing without a failed test (syntax error, missing helper) is
+  # still a failure.
+  if ((rc != 0 && nf == 0)); then
+    echo "# bats exited with status $rc: counted as one failure"
+    nf=1
+  fi
+  failed=$((failed + nf))
+}
+
+run_unit_tests
+run_bats_dir "$SRCDIR/tests/integration"
+# The hardening suite (owned separately); picked up when it exists.
+run_bats_dir "$SRCDIR/tests/security"
+
+summary="$passed passed, $failed failed"
+((skipped > 0)) && summary+=", $skipped skipped"
+echo "$summary"
+((failed == 0))
