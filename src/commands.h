@@ -23,6 +23,7 @@ int cmd_delete(const hd_global_opts *g, int argc, char **argv);
 int cmd_list(const hd_global_opts *g, int argc, char **argv);
 int cmd_spec(const hd_global_opts *g, int argc, char **argv);
 int cmd_features(const hd_global_opts *g, int argc, char **argv);
+int cmd_exec(const hd_global_opts *g, int argc, char **argv);
 int cmd_check(const hd_global_opts *g, int argc, char **argv);
 
 /* Print err once (text or JSON log) and return the exit code 1. */

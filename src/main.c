@@ -28,6 +28,7 @@ static const command commands[] = {
     {"list", cmd_list, false, "list containers"},
     {"spec", cmd_spec, false, "write a default config.json"},
     {"features", cmd_features, false, "print the OCI features JSON"},
+    {"exec", cmd_exec, true, "run a process in a running container"},
     {"check", cmd_check, false,
      "show what the hardening overlay changes in a bundle's config.json"},
 };

@@ -8,6 +8,7 @@
 #include "overlay.h"
 #include "spec.h"
 #include "state.h"
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -53,8 +54,30 @@ __attribute__((noreturn)) void hd_init_main(hd_create_ctx *ctx);
 /* A state JSON for hooks and `state`, from a context or a saved state. */
 char *hd_hook_state_json(const hd_create_ctx *ctx, const char *status);
 
+/* An opened and locked container: its state dir and saved state. */
+typedef struct {
+  int root_fd;
+  int state_fd;
+  oci_state *state;
+} hd_opened_container;
+int hd_open_container(const char *root, const char *id,
+                      hd_opened_container *c, hd_error_t *err);
+void hd_opened_clear(hd_opened_container *c);
+/* Replace the saved status with the one the kernel shows now. */
+void hd_refresh_status(hd_opened_container *c);
+
 /* Current status of a saved container, from the kernel: creating,
  * created, running, paused or stopped. */
 const char *hd_container_status(int state_fd, const oci_state *state);
+
+/* Write the host pid atomically (temp file + rename), as shims expect. */
+int hd_write_pid_file(const char *path, pid_t pid, hd_error_t *err);
+
+/* Foreground waiting shared by run and exec: block the signals we
+ * forward (and SIGCHLD) before the child exists, then forward them to
+ * `pid` and reap until it exits. Returns its exit code (128+signal). */
+void hd_block_forwarded_signals(sigset_t *set);
+int hd_wait_forwarding(pid_t pid, const sigset_t *set);
+int hd_wait_status_code(int status);
 
 #endif

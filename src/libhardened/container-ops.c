@@ -19,14 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* An opened, locked container: its state dir and saved state. */
-typedef struct {
-  int root_fd;
-  int state_fd;
-  oci_state *state;
-} opened_container;
-
-static void opened_clear(opened_container *c) {
+void hd_opened_clear(hd_opened_container *c) {
   if (c->state_fd >= 0)
     close(c->state_fd);
   if (c->root_fd >= 0)
@@ -34,9 +27,9 @@ static void opened_clear(opened_container *c) {
   oci_state_free(c->state);
 }
 
-static int open_container(const char *root, const char *id,
-                          opened_container *c, hd_error_t *err) {
-  *c = (opened_container){.root_fd = -1, .state_fd = -1};
+int hd_open_container(const char *root, const char *id,
+                      hd_opened_container *c, hd_error_t *err) {
+  *c = (hd_opened_container){.root_fd = -1, .state_fd = -1};
   if (hd_state_validate_id(id, err) < 0)
     return -1;
   if (hd_state_root_open(root, false, &c->root_fd, err) < 0) {
@@ -64,7 +57,7 @@ const char *hd_container_status(int state_fd, const oci_state *state) {
   return "running";
 }
 
-static void refresh_status(opened_container *c) {
+void hd_refresh_status(hd_opened_container *c) {
   const char *now = hd_container_status(c->state_fd, c->state);
   if (strcmp(now, c->state->status) != 0) {
     free(c->state->status);
@@ -78,7 +71,7 @@ static char *state_json(const oci_state *s, const char *status) {
   return oci_state_emit(&copy, false, false);
 }
 
-static int run_poststart_hooks(opened_container *c, hd_error_t *err) {
+static int run_poststart_hooks(hd_opened_container *c, hd_error_t *err) {
   oci_spec *spec = NULL;
   if (hd_state_read_config(c->state_fd, &spec, err) < 0)
     return -1;
@@ -95,7 +88,7 @@ static int run_poststart_hooks(opened_container *c, hd_error_t *err) {
 /* Open exec.fifo for reading, which releases the init's blocking open
  * for writing, and take its byte. Polls so that an init that died in the
  * meantime is noticed instead of waited on forever. */
-static int release_init(opened_container *c, hd_error_t *err) {
+static int release_init(hd_opened_container *c, hd_error_t *err) {
   cleanup_close int fd =
       openat(c->state_fd, HD_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0)
@@ -120,10 +113,10 @@ static int release_init(opened_container *c, hd_error_t *err) {
 
 int hd_container_start(const char *state_root, const char *id,
                        hd_error_t *err) {
-  opened_container c;
-  int rc = open_container(state_root, id, &c, err);
+  hd_opened_container c;
+  int rc = hd_open_container(state_root, id, &c, err);
   if (rc == 0) {
-    refresh_status(&c);
+    hd_refresh_status(&c);
     if (strcmp(c.state->status, "created") != 0)
       rc = hd_error_set(err, 0, "cannot start container \"%s\": it is %s", id,
                         c.state->status);
@@ -140,21 +133,21 @@ int hd_container_start(const char *state_root, const char *id,
     kill(c.state->pid, SIGKILL);
     rc = -1;
   }
-  opened_clear(&c);
+  hd_opened_clear(&c);
   return rc;
 }
 
 int hd_container_state(const char *state_root, const char *id, char **json,
                        hd_error_t *err) {
-  opened_container c;
-  int rc = open_container(state_root, id, &c, err);
+  hd_opened_container c;
+  int rc = hd_open_container(state_root, id, &c, err);
   if (rc == 0) {
-    refresh_status(&c);
+    hd_refresh_status(&c);
     *json = oci_state_emit(c.state, false, true);
     if (*json == NULL)
       rc = hd_error_set(err, ENOMEM, "encoding state");
   }
-  opened_clear(&c);
+  hd_opened_clear(&c);
   return rc;
 }
 
@@ -175,10 +168,10 @@ static int kill_cgroup(const oci_state *s, int signal, hd_error_t *err) {
 
 int hd_container_kill(const char *state_root, const char *id, int signal,
                       bool all, hd_error_t *err) {
-  opened_container c;
-  int rc = open_container(state_root, id, &c, err);
+  hd_opened_container c;
+  int rc = hd_open_container(state_root, id, &c, err);
   if (rc == 0) {
-    refresh_status(&c);
+    hd_refresh_status(&c);
     if (strcmp(c.state->status, "stopped") == 0 && !all)
       rc = hd_error_set(err, 0, "container \"%s\" is not running", id);
   }
@@ -186,7 +179,7 @@ int hd_container_kill(const char *state_root, const char *id, int signal,
     rc = kill_cgroup(c.state, signal, err);
   else if (rc == 0 && kill(c.state->pid, signal) < 0)
     rc = hd_error_set(err, errno, "kill %d", c.state->pid);
-  opened_clear(&c);
+  hd_opened_clear(&c);
   return rc;
 }
 
@@ -198,7 +191,7 @@ static void wait_until_dead(pid_t pid, uint64_t start_time) {
     nanosleep(&tick, NULL);
 }
 
-static void run_poststop_hooks(opened_container *c) {
+static void run_poststop_hooks(hd_opened_container *c) {
   oci_spec *spec = NULL;
   hd_error_t err = NULL;
   if (hd_state_read_config(c->state_fd, &spec, &err) == 0 && spec->hooks &&
@@ -214,7 +207,7 @@ static void run_poststop_hooks(opened_container *c) {
   oci_spec_free(spec);
 }
 
-static int remove_container(opened_container *c, const char *id,
+static int remove_container(hd_opened_container *c, const char *id,
                             hd_error_t *err) {
   if (c->state->cgroup_path) {
     hd_cgroup *cg = NULL;
@@ -241,14 +234,14 @@ static int delete_leftover(const char *state_root, const char *id,
 
 int hd_container_delete(const char *state_root, const char *id, bool force,
                         hd_error_t *err) {
-  opened_container c;
-  int rc = open_container(state_root, id, &c, err);
+  hd_opened_container c;
+  int rc = hd_open_container(state_root, id, &c, err);
   if (rc < 0 && force && c.state_fd >= 0 && c.state == NULL) {
-    opened_clear(&c);
+    hd_opened_clear(&c);
     return delete_leftover(state_root, id, err);
   }
   if (rc == 0) {
-    refresh_status(&c);
+    hd_refresh_status(&c);
     const char *status = c.state->status;
     bool live = strcmp(status, "stopped") != 0;
     bool deletable = !live || strcmp(status, "created") == 0 ||
@@ -265,7 +258,7 @@ int hd_container_delete(const char *state_root, const char *id, bool force,
   }
   if (rc == 0)
     rc = remove_container(&c, id, err);
-  opened_clear(&c);
+  hd_opened_clear(&c);
   return rc;
 }
 
@@ -286,18 +279,18 @@ int hd_container_list(const char *state_root, oci_state ***states, size_t *n,
   while ((de = readdir(dir)) != NULL) {
     if (de->d_name[0] == '.')
       continue;
-    opened_container c;
+    hd_opened_container c;
     hd_error_t skip = NULL;
-    if (open_container(state_root, de->d_name, &c, &skip) < 0) {
+    if (hd_open_container(state_root, de->d_name, &c, &skip) < 0) {
       hd_error_free(&skip);
-      opened_clear(&c);
+      hd_opened_clear(&c);
       continue;
     }
-    refresh_status(&c);
+    hd_refresh_status(&c);
     if (*n == cap)
       *states = xrealloc(*states, (cap = cap ? cap * 2 : 8) * sizeof **states);
     (*states)[(*n)++] = hd_steal_pointer(&c.state);
-    opened_clear(&c);
+    hd_opened_clear(&c);
   }
   closedir(dir);
   qsort(*states, *n, sizeof **states, by_created);

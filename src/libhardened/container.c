@@ -357,7 +357,7 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
   }
 }
 
-static int write_pid_file(const char *path, pid_t pid, hd_error_t *err) {
+int hd_write_pid_file(const char *path, pid_t pid, hd_error_t *err) {
   char text[32];
   int n = snprintf(text, sizeof text, "%d", pid);
   cleanup_free char *abs = hd_absolute_path(path);
@@ -430,7 +430,7 @@ static int create_container(hd_create_ctx *ctx, hd_error_t *err) {
   if (rc == 0)
     rc = hd_state_write_config(ctx->state_fd, ctx->spec, err);
   if (rc == 0 && ctx->opts->pid_file)
-    rc = write_pid_file(ctx->opts->pid_file, ctx->pid, err);
+    rc = hd_write_pid_file(ctx->opts->pid_file, ctx->pid, err);
   if (rc < 0)
     abandon_create(ctx);
   return rc;
@@ -447,12 +447,12 @@ int hd_container_create(const hd_container_opts *opts, hd_error_t *err) {
   return rc;
 }
 
-/* Signals a foreground `run` passes on to the container's init. */
+/* Signals a foreground `run` or `exec` passes on to its process. */
 static const int forwarded_signals[] = {SIGHUP, SIGINT,  SIGQUIT, SIGTERM,
                                         SIGUSR1, SIGUSR2, SIGWINCH, SIGPIPE,
                                         SIGALRM, SIGCONT, SIGTSTP};
 
-static void block_run_signals(sigset_t *set) {
+void hd_block_forwarded_signals(sigset_t *set) {
   sigemptyset(set);
   for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
     sigaddset(set, forwarded_signals[i]);
@@ -460,7 +460,7 @@ static void block_run_signals(sigset_t *set) {
   sigprocmask(SIG_BLOCK, set, NULL);
 }
 
-static int exit_code_of(int status) {
+int hd_wait_status_code(int status) {
   if (WIFEXITED(status))
     return WEXITSTATUS(status);
   if (WIFSIGNALED(status))
@@ -468,15 +468,13 @@ static int exit_code_of(int status) {
   return 255;
 }
 
-/* Forward signals to the init and reap everything we are subreaper of,
- * until the init itself exits. */
-static int wait_for_init(pid_t pid, const sigset_t *set) {
+int hd_wait_forwarding(pid_t pid, const sigset_t *set) {
   for (;;) {
     int status;
     pid_t got;
     while ((got = waitpid(-1, &status, WNOHANG)) > 0)
       if (got == pid)
-        return exit_code_of(status);
+        return hd_wait_status_code(status);
     if (got < 0 && errno == ECHILD)
       return 255;
     siginfo_t info;
@@ -493,7 +491,7 @@ int hd_container_run(const hd_container_opts *opts, int *exit_status,
    * container must not outlive a foreground run unreaped. */
   if (!opts->detach)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-  block_run_signals(&set);
+  hd_block_forwarded_signals(&set);
   hd_create_ctx ctx = CREATE_CTX_INIT(opts);
   int rc = create_container(&ctx, err);
   pid_t pid = ctx.pid;
@@ -509,7 +507,7 @@ int hd_container_run(const hd_container_opts *opts, int *exit_status,
   *exit_status = 0;
   if (opts->detach)
     return 0;
-  *exit_status = wait_for_init(pid, &set);
+  *exit_status = hd_wait_forwarding(pid, &set);
   if (!opts->keep)
     return hd_container_delete(opts->state_root, opts->id, true, err);
   return 0;

@@ -6,6 +6,7 @@
 #include "error.h"
 #include "state.h"
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct {
   const char *state_root; /* --root */
@@ -38,5 +39,34 @@ int hd_container_delete(const char *state_root, const char *id, bool force,
 /* Every container under state_root, status refreshed. */
 int hd_container_list(const char *state_root, oci_state ***states,
                       size_t *n, hd_error_t *err);
+
+/* exec: a new process in a running container. The process comes from
+ * --process JSON, or from the container's own process with the flags
+ * applied; either way it then goes through the overlay. */
+typedef struct {
+  const char *state_root;
+  const char *id;
+  const char *process_path; /* -p/--process */
+  char **args;              /* command line after the id */
+  size_t args_len;
+  const char *cwd;
+  char **env; /* -e, appended (and overriding by name) */
+  size_t env_len;
+  const char *user; /* -u uid[:gid] */
+  uint32_t *additional_gids;
+  size_t additional_gids_len;
+  char **caps; /* --cap, added to the process's sets */
+  size_t caps_len;
+  bool no_new_privs;
+  bool tty;
+  const char *console_socket;
+  bool detach;
+  const char *pid_file;
+  int preserve_fds;
+  const char *cgroup; /* --cgroup: a sub-cgroup; not supported yet */
+  const char *policy_path;
+} hd_exec_opts;
+int hd_container_exec(const hd_exec_opts *opts, int *exit_status,
+                      hd_error_t *err);
 
 #endif

@@ -1,0 +1,341 @@
+/* exec: run one more process inside a container. The process is built
+ * from --process or from the container's own process plus the flags, is
+ * hardened by the overlay exactly like a container's first process, and
+ * then joins every namespace and the cgroup of the container. */
+#define _GNU_SOURCE
+#include "container-internal.h"
+
+#include "log.h"
+#include "mounts.h"
+#include "namespaces.h"
+#include "policy.h"
+#include "process.h"
+#include "state-dir.h"
+#include "terminal.h"
+#include "utils.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PROCESS_JSON_MAX (4u << 20)
+
+static int load_process_file(const char *path, oci_process **out,
+                             hd_error_t *err) {
+  cleanup_free char *json = NULL;
+  size_t len = 0;
+  if (hd_read_file_at(AT_FDCWD, path, PROCESS_JSON_MAX, &json, &len, err) < 0)
+    return hd_error_wrap(err, "--process");
+  oci_parse_error perr = {0};
+  *out = oci_process_parse(json, len, &perr);
+  if (*out == NULL) {
+    hd_error_set(err, 0, "--process %s: %s", path, perr.msg ? perr.msg : "invalid");
+    oci_parse_error_clear(&perr);
+    return -1;
+  }
+  return 0;
+}
+
+static void set_env(oci_process *p, const char *entry) {
+  size_t name_len = strcspn(entry, "=");
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp(p->env[i], entry, name_len) == 0 && p->env[i][name_len] == '=') {
+      free(p->env[i]);
+      p->env[i] = xstrdup(entry);
+      return;
+    }
+  p->env = xrealloc(p->env, (p->env_len + 1) * sizeof *p->env);
+  p->env[p->env_len++] = xstrdup(entry);
+}
+
+static int parse_id(const char *s, uint32_t *out) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(s, &end, 10);
+  if (*s == '\0' || *s == '-' || *end != '\0' || errno || v > UINT32_MAX)
+    return -1;
+  *out = (uint32_t)v;
+  return 0;
+}
+
+static int apply_user_flag(oci_process *p, const char *user, hd_error_t *err) {
+  cleanup_free char *copy = xstrdup(user);
+  char *colon = strchr(copy, ':');
+  if (colon)
+    *colon++ = '\0';
+  if (parse_id(copy, &p->user.uid) < 0 ||
+      (colon && parse_id(colon, &p->user.gid) < 0))
+    return hd_error_set(err, 0, "--user \"%s\": expected uid[:gid] as numbers", user);
+  return 0;
+}
+
+static void add_caps(char ***set, size_t *len, char **caps, size_t n) {
+  *set = xrealloc(*set, (*len + n) * sizeof **set);
+  for (size_t i = 0; i < n; i++)
+    (*set)[(*len)++] = xstrdup(caps[i]);
+}
+
+static int apply_flags(const hd_exec_opts *o, oci_process *p, hd_error_t *err) {
+  if (o->cwd) {
+    free(p->cwd);
+    p->cwd = xstrdup(o->cwd);
+  }
+  for (size_t i = 0; i < o->env_len; i++)
+    set_env(p, o->env[i]);
+  if (o->user && apply_user_flag(p, o->user, err) < 0)
+    return -1;
+  if (o->additional_gids_len) {
+    free(p->user.additional_gids);
+    p->user.additional_gids = xcalloc(o->additional_gids_len, sizeof(uint32_t));
+    memcpy(p->user.additional_gids, o->additional_gids,
+           o->additional_gids_len * sizeof(uint32_t));
+    p->user.additional_gids_len = o->additional_gids_len;
+  }
+  if (o->caps_len) {
+    if (p->capabilities == NULL)
+      p->capabilities = xcalloc(1, sizeof *p->capabilities);
+    oci_capabilities *c = p->capabilities;
+    add_caps(&c->bounding, &c->bounding_len, o->caps, o->caps_len);
+    add_caps(&c->effective, &c->effective_len, o->caps, o->caps_len);
+    add_caps(&c->permitted, &c->permitted_len, o->caps, o->caps_len);
+  }
+  if (o->no_new_privs)
+    p->no_new_privileges = true;
+  if (o->tty)
+    p->terminal = true;
+  return 0;
+}
+
+static int build_process(const hd_exec_opts *o, const oci_spec *spec,
+                         oci_process **out, hd_error_t *err) {
+  oci_process *p = NULL;
+  if (o->process_path) {
+    if (load_process_file(o->process_path, &p, err) < 0)
+      return -1;
+  } else {
+    if (o->args_len == 0)
+      return hd_error_set(err, 0, "exec: expected a command after the container id");
+    p = oci_process_dup(spec->process);
+    for (size_t i = 0; i < p->args_len; i++)
+      free(p->args[i]);
+    free(p->args);
+    p->args = xcalloc(o->args_len, sizeof *p->args);
+    for (size_t i = 0; i < o->args_len; i++)
+      p->args[i] = xstrdup(o->args[i]);
+    p->args_len = o->args_len;
+    p->terminal = false;
+  }
+  if (apply_flags(o, p, err) < 0) {
+    oci_process_free(p);
+    return -1;
+  }
+  *out = p;
+  return 0;
+}
+
+/* Every exec'd process goes through the overlay, whatever it asked for. */
+static int harden_process(const hd_exec_opts *o, oci_process *requested,
+                          oci_process **out, hd_error_t *err) {
+  hd_policy *policy = NULL;
+  hd_overrides ov = {0};
+  int rc = hd_policy_load(o->policy_path, &policy, err);
+  if (rc == 0)
+    rc = hd_overlay_process(requested, policy, out, &ov, err);
+  for (size_t i = 0; rc == 0 && i < ov.len; i++)
+    hd_debug("overlay %s: %s: %s -> %s", ov.items[i].rule, ov.items[i].field,
+             ov.items[i].requested, ov.items[i].enforced);
+  hd_overrides_clear(&ov);
+  hd_policy_free(policy);
+  return rc;
+}
+
+typedef struct {
+  const hd_exec_opts *opts;
+  const oci_spec *spec;
+  const oci_process *process;
+  pid_t container_pid;
+  int console_fd;
+  int sync_runtime, sync_joiner;
+} exec_ctx;
+
+__attribute__((noreturn)) static void report_and_exit(int fd, hd_error_t *err) {
+  hd_sync_send(fd, SYNC_ERROR, err && *err ? (*err)->msg : "exec failed");
+  _exit(127);
+}
+
+/* The exec'd process: in every namespace of the container already. */
+__attribute__((noreturn)) static void exec_child(exec_ctx *x) {
+  hd_error_t err = NULL;
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  /* Until execve we are the runtime binary inside the container's pid
+   * namespace: keep /proc/PID of us out of reach. */
+  prctl(PR_SET_DUMPABLE, 0);
+  if (x->process->terminal &&
+      hd_terminal_setup(x->console_fd, x->process, &err) < 0)
+    report_and_exit(x->sync_joiner, &err);
+  hd_exec_params params = {
+      .process = x->process,
+      .seccomp = x->spec->linux_ ? x->spec->linux_->seccomp : NULL,
+      .preserve_fds = x->opts->preserve_fds,
+      .baseline_seccomp = true,
+  };
+  hd_process_exec(&params, &err);
+  report_and_exit(x->sync_joiner, &err);
+}
+
+/* Joins the namespaces (pid only takes effect for children), forks the
+ * exec'd process and tells the runtime its pid. */
+__attribute__((noreturn)) static void joiner_main(exec_ctx *x) {
+  hd_error_t err = NULL;
+  hd_sync_msg go;
+  close(x->sync_runtime);
+  prctl(PR_SET_DUMPABLE, 0);
+  if (hd_sync_recv(x->sync_joiner, &go) < 0 || go.type != SYNC_GO)
+    _exit(1);
+  const oci_process *p = x->process;
+  if (p->has_oom_score_adj &&
+      hd_oom_score_adj_apply(getpid(), p->oom_score_adj, &err) < 0)
+    report_and_exit(x->sync_joiner, &err);
+  if (hd_namespaces_join_process(x->container_pid, &err) < 0)
+    report_and_exit(x->sync_joiner, &err);
+  pid_t child = fork();
+  if (child < 0) {
+    hd_error_set(&err, errno, "fork");
+    report_and_exit(x->sync_joiner, &err);
+  }
+  if (child == 0)
+    exec_child(x);
+  char text[32];
+  snprintf(text, sizeof text, "%d", child);
+  hd_sync_send(x->sync_joiner, SYNC_READY, text);
+  _exit(0);
+}
+
+static void reap(pid_t pid) {
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+}
+
+/* Start the joiner, place it in the cgroup, and learn the exec'd pid;
+ * then wait for execve (the sync socket closes on exec) or an error. */
+static int spawn_exec(exec_ctx *x, hd_cgroup *cg, pid_t *out, hd_error_t *err) {
+  pid_t joiner = fork();
+  if (joiner < 0)
+    return hd_error_set(err, errno, "fork");
+  if (joiner == 0)
+    joiner_main(x);
+  close(x->sync_joiner);
+  x->sync_joiner = -1;
+  hd_sync_msg msg;
+  int rc = hd_cgroup_enter(cg, joiner, err);
+  if (rc == 0 && hd_sync_send(x->sync_runtime, SYNC_GO, NULL) < 0)
+    rc = hd_error_set(err, errno, "starting the exec helper");
+  if (rc == 0 && hd_sync_recv(x->sync_runtime, &msg) < 0)
+    rc = hd_error_set(err, 0, "exec helper died");
+  if (rc == 0 && msg.type == SYNC_ERROR)
+    rc = hd_error_set(err, 0, "%s", msg.text);
+  if (rc < 0) {
+    kill(joiner, SIGKILL);
+    reap(joiner);
+    return -1;
+  }
+  reap(joiner);
+  *out = (pid_t)atoi(msg.text);
+  if (hd_sync_recv(x->sync_runtime, &msg) == 0 && msg.type == SYNC_ERROR) {
+    reap(*out);
+    return hd_error_set(err, 0, "%s", msg.text);
+  }
+  return 0;
+}
+
+typedef struct {
+  oci_spec *spec;
+  oci_state *state;
+} container_snapshot;
+
+/* Read what exec needs, then let go of the lock: a long-running exec
+ * must not block `state` or `delete` of its container. */
+static int snapshot_container(const hd_exec_opts *o, container_snapshot *s,
+                              hd_error_t *err) {
+  hd_opened_container c;
+  int rc = hd_open_container(o->state_root, o->id, &c, err);
+  if (rc == 0) {
+    hd_refresh_status(&c);
+    const char *st = c.state->status;
+    if (strcmp(st, "running") != 0 && strcmp(st, "created") != 0)
+      rc = hd_error_set(err, 0, "cannot exec in container \"%s\": it is %s", o->id, st);
+  }
+  if (rc == 0)
+    rc = hd_state_read_config(c.state_fd, &s->spec, err);
+  if (rc == 0)
+    s->state = hd_steal_pointer(&c.state);
+  hd_opened_clear(&c);
+  return rc;
+}
+
+static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
+                    const oci_process *process, int *exit_status,
+                    hd_error_t *err) {
+  exec_ctx x = {.opts = o, .spec = snap->spec, .process = process,
+                .container_pid = snap->state->pid, .console_fd = -1,
+                .sync_runtime = -1, .sync_joiner = -1};
+  sigset_t set;
+  hd_cgroup *cg = NULL;
+  pid_t pid = -1;
+  int sv[2];
+  if (process->terminal && o->console_socket == NULL)
+    return hd_error_set(err, 0, "exec --tty needs --console-socket");
+  if (!o->detach) {
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    hd_block_forwarded_signals(&set);
+  }
+  int rc = hd_cgroup_open(snap->state->cgroup_path, &cg, err);
+  if (rc == 0 && process->terminal &&
+      (x.console_fd = hd_console_socket_connect(o->console_socket, err)) < 0)
+    rc = -1;
+  if (rc == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    rc = hd_error_set(err, errno, "socketpair");
+  if (rc == 0) {
+    x.sync_runtime = sv[0];
+    x.sync_joiner = sv[1];
+    rc = spawn_exec(&x, cg, &pid, err);
+  }
+  if (x.console_fd >= 0)
+    close(x.console_fd);
+  if (x.sync_runtime >= 0)
+    close(x.sync_runtime);
+  hd_cgroup_free(cg);
+  if (rc == 0 && o->pid_file)
+    rc = hd_write_pid_file(o->pid_file, pid, err);
+  *exit_status = 0;
+  if (rc == 0 && !o->detach)
+    *exit_status = hd_wait_forwarding(pid, &set);
+  return rc;
+}
+
+int hd_container_exec(const hd_exec_opts *o, int *exit_status,
+                      hd_error_t *err) {
+  container_snapshot snap = {0};
+  oci_process *requested = NULL, *hardened = NULL;
+  int rc = snapshot_container(o, &snap, err);
+  if (rc == 0)
+    rc = build_process(o, snap.spec, &requested, err);
+  if (rc == 0)
+    rc = harden_process(o, requested, &hardened, err);
+  if (rc == 0)
+    rc = run_exec(o, &snap, hardened, exit_status, err);
+  oci_process_free(hardened);
+  oci_process_free(requested);
+  oci_spec_free(snap.spec);
+  oci_state_free(snap.state);
+  return rc;
+}
