@@ -287,3 +287,9 @@ teardown() {
   rm -rf "$BATS_TEST_TMPDIR/bundle"
   return $ok
 }
+
+# runtime_supports_namespace NS: the runtime's `features` lists NS.
+runtime_supports_namespace() {
+  "$HARDENED_BINARY" features 2>/dev/null |
+    jq -e --arg ns "$1" '.linux.namespaces | index($ns)' >/dev/null
+}
