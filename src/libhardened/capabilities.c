@@ -23,7 +23,9 @@
  * 64 for any kernel libcap can talk to. */
 typedef uint64_t cap_mask;
 
-static bool mask_has(cap_mask m, cap_value_t c) { return (m >> c) & 1; }
+static bool mask_has(cap_mask m, cap_value_t c) {
+  return (m >> c) & 1;
+}
 
 /* cap_to_name() memory belongs to libcap (cap_free), so copy it into a
  * caller buffer for messages. */
@@ -51,8 +53,7 @@ static int names_to_mask(char **names, size_t n, const char *field,
   *out = 0;
   for (size_t i = 0; i < n; i++) {
     cap_value_t c;
-    if (cap_from_name(names[i], &c) < 0 ||
-        c >= (cap_value_t)cap_max_bits())
+    if (cap_from_name(names[i], &c) < 0 || c >= (cap_value_t)cap_max_bits())
       return hd_error_set(err, 0,
                           "process.capabilities.%s[%zu]: unknown "
                           "capability \"%s\"",
@@ -166,7 +167,8 @@ int hd_capabilities_apply(const oci_capabilities *caps, hd_error_t *err) {
   cap_sets s;
   if (parse_sets(caps, &s, err) < 0)
     return -1;
-  if (raise_effective_to_permitted(err) < 0 || drop_bounding(s.bounding, err) < 0)
+  if (raise_effective_to_permitted(err) < 0 ||
+      drop_bounding(s.bounding, err) < 0)
     return -1;
   /* Ambient first: lowering permitted/inheritable would clear it anyway,
    * and clearing it while still privileged cannot fail for lack of

@@ -29,7 +29,8 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH                                                           \
+  "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static const struct {
   const char *name;
@@ -65,14 +66,14 @@ static int apply_rlimits(const oci_process *p, hd_error_t *err) {
     const oci_rlimit *r = &p->rlimits[i];
     int resource = r->type ? rlimit_from_name(r->type) : -1;
     if (resource < 0)
-      return hd_error_set(err, 0, "process.rlimits[%zu].type: unknown rlimit \"%s\"",
-                          i, r->type ? r->type : "");
+      return hd_error_set(err, 0,
+                          "process.rlimits[%zu].type: unknown rlimit \"%s\"", i,
+                          r->type ? r->type : "");
     struct rlimit lim = {.rlim_cur = r->soft, .rlim_max = r->hard};
     if (setrlimit(resource, &lim) < 0)
-      return hd_error_set(err, errno,
-                          "process.rlimits[%zu]: set %s soft=%llu hard=%llu", i,
-                          r->type, (unsigned long long)r->soft,
-                          (unsigned long long)r->hard);
+      return hd_error_set(
+          err, errno, "process.rlimits[%zu]: set %s soft=%llu hard=%llu", i,
+          r->type, (unsigned long long)r->soft, (unsigned long long)r->hard);
   }
   return 0;
 }
@@ -118,7 +119,8 @@ static int search_path(const oci_process *p, const char *name, char **out) {
   char *save = NULL;
   /* strtok_r drops empty elements; an empty element would mean the
    * current directory, which Go (and so docker) refuses as well. */
-  for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+  for (char *d = strtok_r(dirs, ":", &save); d;
+       d = strtok_r(NULL, ":", &save)) {
     if (d[0] != '/')
       continue;
     char *candidate = xasprintf("%s/%s", d, name);
@@ -139,9 +141,8 @@ int hd_process_lookup_executable(const oci_process *p, char **out,
   const char *name = p->args[0];
   if (strchr(name, '/') == NULL) {
     if (search_path(p, name, out) < 0)
-      return hd_error_set(err, 0,
-                          "exec: \"%s\": executable file not found in $PATH",
-                          name);
+      return hd_error_set(
+          err, 0, "exec: \"%s\": executable file not found in $PATH", name);
     return 0;
   }
   cleanup_free char *path = relative_to_cwd(p, name);
@@ -202,15 +203,13 @@ static int enter_cwd(const char *cwd, hd_error_t *err) {
   char buf[PATH_MAX];
   if (getcwd(buf, sizeof buf) == NULL) {
     if (errno == ENOENT)
-      return hd_error_set(err, 0,
-                          "process.cwd \"%s\" is outside the container root",
-                          cwd);
+      return hd_error_set(
+          err, 0, "process.cwd \"%s\" is outside the container root", cwd);
     return hd_error_set(err, errno, "process.cwd \"%s\": getcwd", cwd);
   }
   if (buf[0] != '/' || strncmp(buf, "(unreachable)", 13) == 0)
-    return hd_error_set(err, 0,
-                        "process.cwd \"%s\" is outside the container root",
-                        cwd);
+    return hd_error_set(
+        err, 0, "process.cwd \"%s\" is outside the container root", cwd);
   return 0;
 }
 

@@ -117,8 +117,8 @@ static int set_flags(scmp_filter_ctx ctx, const oci_seccomp *s,
        * libseccomp may not even have the attribute. */
       hd_debug("linux.seccomp.flags: %s ignored", f);
     else
-      return hd_error_set(err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"",
-                          i, f);
+      return hd_error_set(
+          err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, f);
     if (r < 0)
       return hd_error_set(err, -r, "linux.seccomp.flags[%zu]: set %s", i, f);
   }
