@@ -1,4 +1,165 @@
-/* STUB: replaced by its owner. */
+/* Policy loading: the file is parsed (and range-checked) by libocispec;
+ * this fills in the built-in defaults for whatever the file leaves out.
+ * Fail closed: a policy that cannot be read or understood is an error,
+ * never "the defaults". */
+#define _GNU_SOURCE
 #include "policy.h"
-int hd_policy_load(const char *path, hd_policy **out, hd_error_t *err) { *out = NULL; return 0; }
-void hd_policy_free(hd_policy *p) {}
+
+#include "policy-json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define POLICY_FILE_MAX (1 << 20)
+
+/* Docker puts `/proc/<dockerd pid>/exe libnetwork-setkey` in every spec as
+ * a prestart hook; the path resolves to dockerd's binary. */
+static const char *const default_hooks[] = {"/usr/bin/dockerd",
+                                            "/usr/local/bin/dockerd"};
+
+static char **strv_take(char ***v, size_t *n, size_t *out_len) {
+  char **r = *v;
+  *out_len = *n;
+  *v = NULL;
+  *n = 0;
+  return r;
+}
+
+static hd_policy *policy_defaults(void) {
+  hd_policy *p = xcalloc(1, sizeof *p);
+  p->uid = 65534;
+  p->gid = 65534;
+  p->pids_max = 1024;
+  p->tmp_size = 64u << 20;
+  p->tmp_size_text = xstrdup("64m");
+  size_t n = sizeof default_hooks / sizeof default_hooks[0];
+  p->hooks_allowed = xcalloc(n, sizeof(char *));
+  for (size_t i = 0; i < n; i++)
+    p->hooks_allowed[i] = xstrdup(default_hooks[i]);
+  p->hooks_allowed_len = n;
+  p->source = xstrdup("built-in");
+  return p;
+}
+
+static void strv_free(char **v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    free(v[i]);
+  free(v);
+}
+
+static void apply_file(hd_policy *p, oci_policy_file *f) {
+  if (f->has_uid)
+    p->uid = f->uid;
+  if (f->has_gid)
+    p->gid = f->gid;
+  if (f->has_pids_max)
+    p->pids_max = f->pids_max;
+  if (f->has_tmp_size) {
+    p->tmp_size = f->tmp_size;
+    free(p->tmp_size_text);
+    p->tmp_size_text = hd_steal_pointer(&f->tmp_size_text);
+  }
+  if (f->has_memory_max)
+    p->memory_max = f->memory_max;
+  if (f->has_cpu_max)
+    p->cpu_max_quota = f->cpu_max_quota;
+  p->allow_host_network = f->allow_host_network;
+  p->exec_allowed =
+      strv_take(&f->exec_allowed, &f->exec_allowed_len, &p->exec_allowed_len);
+  p->allowed_devices = strv_take(&f->allowed_devices, &f->allowed_devices_len,
+                                 &p->allowed_devices_len);
+  p->forbidden_bind_sources =
+      strv_take(&f->forbidden_bind_sources, &f->forbidden_bind_sources_len,
+                &p->forbidden_bind_sources_len);
+  if (f->has_hooks_allowed) {
+    strv_free(p->hooks_allowed, p->hooks_allowed_len);
+    p->hooks_allowed = strv_take(&f->hooks_allowed, &f->hooks_allowed_len,
+                                 &p->hooks_allowed_len);
+  }
+}
+
+int hd_policy_parse(const char *text, size_t len, const char *name,
+                    hd_policy **out, hd_error_t *err) {
+  *out = NULL;
+  oci_parse_error perr = {0};
+  oci_policy_file *f = oci_policy_parse(text, len, &perr);
+  if (f == NULL) {
+    hd_error_set(err, 0, "policy %s: %s", name,
+                 perr.msg ? perr.msg : "invalid");
+    free(perr.msg);
+    return -1;
+  }
+  hd_policy *p = policy_defaults();
+  apply_file(p, f);
+  oci_policy_file_free(f);
+  free(p->source);
+  p->source = xstrdup(name);
+  *out = p;
+  return 0;
+}
+
+static int read_policy_file(const char *path, char **text, size_t *len,
+                            hd_error_t *err) {
+  cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return hd_error_set(err, errno, "policy %s", path);
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return hd_error_set(err, errno, "policy %s", path);
+  if (!S_ISREG(st.st_mode) || st.st_size > POLICY_FILE_MAX)
+    return hd_error_set(err, 0, "policy %s: not a regular file under 1 MiB",
+                        path);
+  cleanup_free char *buf = xmalloc((size_t)st.st_size + 1);
+  size_t got = 0;
+  while (got < (size_t)st.st_size) {
+    ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return hd_error_set(err, errno, "policy %s: read", path);
+    if (n == 0)
+      break;
+    got += (size_t)n;
+  }
+  buf[got] = '\0';
+  *len = got;
+  *text = hd_steal_pointer(&buf);
+  return 0;
+}
+
+int hd_policy_load(const char *path, hd_policy **out, hd_error_t *err) {
+  *out = NULL;
+  if (path == NULL) {
+    *out = policy_defaults();
+    return 0;
+  }
+  cleanup_free char *text = NULL;
+  size_t len = 0;
+  if (read_policy_file(path, &text, &len, err) < 0)
+    return -1;
+  return hd_policy_parse(text, len, path, out, err);
+}
+
+int hd_policy_load_site(const char *path, hd_policy **out, hd_error_t *err) {
+  if (path == NULL && access(HD_POLICY_DEFAULT_PATH, F_OK) == 0)
+    path = HD_POLICY_DEFAULT_PATH;
+  else if (path == NULL && errno != ENOENT)
+    return hd_error_set(err, errno, "policy %s", HD_POLICY_DEFAULT_PATH);
+  return hd_policy_load(path, out, err);
+}
+
+void hd_policy_free(hd_policy *p) {
+  if (p == NULL)
+    return;
+  free(p->tmp_size_text);
+  strv_free(p->exec_allowed, p->exec_allowed_len);
+  strv_free(p->allowed_devices, p->allowed_devices_len);
+  strv_free(p->hooks_allowed, p->hooks_allowed_len);
+  strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
+  free(p->source);
+  free(p);
+}

@@ -13,4 +13,37 @@ typedef struct hd_policy hd_policy;
 int hd_policy_load(const char *path, hd_policy **out, hd_error_t *err);
 void hd_policy_free(hd_policy *policy);
 
+/* What the overlay reads. Every field has a safe value after a load. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HD_POLICY_DEFAULT_PATH "/etc/hardened/policy.conf"
+
+struct hd_policy {
+  uint32_t uid, gid;       /* never 0 */
+  int64_t pids_max;        /* 1 .. 4194304 */
+  uint64_t tmp_size;       /* bytes, for /tmp, /var/tmp, /dev/shm each */
+  char *tmp_size_text;     /* the size= value written into the mounts */
+  uint64_t memory_max;     /* bytes; 0 = no cap */
+  uint64_t cpu_max_quota;  /* us per 100ms period; 0 = no cap */
+  bool allow_host_network; /* relaxes "own net namespace" */
+  char **exec_allowed;     /* rw mounts here may keep exec */
+  size_t exec_allowed_len;
+  char **allowed_devices; /* fnmatch patterns beyond the defaults */
+  size_t allowed_devices_len;
+  char **hooks_allowed; /* resolved executables that may run as hooks */
+  size_t hooks_allowed_len;
+  char **forbidden_bind_sources; /* added to the overlay's own list */
+  size_t forbidden_bind_sources_len;
+  char *source; /* the file it came from, or "built-in" */
+};
+
+/* Parse policy text; `name` prefixes errors ("<name>: line 3: uid: ..."). */
+int hd_policy_parse(const char *text, size_t len, const char *name,
+                    hd_policy **out, hd_error_t *err);
+/* What the CLI should call: path from --policy, else HD_POLICY_DEFAULT_PATH
+ * when that file exists, else the built-in defaults. */
+int hd_policy_load_site(const char *path, hd_policy **out, hd_error_t *err);
+
 #endif
