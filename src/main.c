@@ -29,6 +29,10 @@ static const command commands[] = {
     {"spec", cmd_spec, false, "write a default config.json"},
     {"features", cmd_features, false, "print the OCI features JSON"},
     {"exec", cmd_exec, true, "run a process in a running container"},
+    {"ps", cmd_ps, false, "list the processes of a container"},
+    {"pause", cmd_pause, false, "freeze every process of a container"},
+    {"resume", cmd_resume, false, "thaw a paused container"},
+    {"update", cmd_update, false, "change a container's resources"},
     {"check", cmd_check, false,
      "show what the hardening overlay changes in a bundle's config.json"},
 };

@@ -7,6 +7,7 @@
 #include "state.h"
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 typedef struct {
   const char *state_root; /* --root */
@@ -39,6 +40,18 @@ int hd_container_delete(const char *state_root, const char *id, bool force,
 /* Every container under state_root, status refreshed. */
 int hd_container_list(const char *state_root, oci_state ***states,
                       size_t *n, hd_error_t *err);
+
+/* pause/resume: freeze or thaw the container's cgroup. */
+int hd_container_pause(const char *state_root, const char *id, bool pause,
+                       hd_error_t *err);
+/* The host pids of every process in the container. */
+int hd_container_pids(const char *state_root, const char *id, pid_t **pids,
+                      size_t *n, hd_error_t *err);
+/* update: new resources, through the overlay.
+ * The overlay caps it (the pids limit above all) and the caps are logged. */
+int hd_container_update(const char *state_root, const char *id,
+                        const char *policy_path, const oci_resources *requested,
+                        hd_error_t *err);
 
 /* exec: a new process in a running container. The process comes from
  * --process JSON, or from the container's own process with the flags
