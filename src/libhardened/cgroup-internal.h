@@ -1,3 +1,101 @@
+/* Shared between cgroup.c (layout, lifecycle) and the per-version
+ * resource writers. Not part of the library's interface. */
 #ifndef HD_CGROUP_INTERNAL_H
 #define HD_CGROUP_INTERNAL_H
+
+#include "cgroup.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One mounted hierarchy under /sys/fs/cgroup. */
+typedef struct hd_cg_hierarchy {
+  char *mountpoint;  /* "/sys/fs/cgroup/cpu,cpuacct" */
+  char *mount_root;  /* mountinfo's root field: "/" unless bind-mounted */
+  char *controllers; /* v1: ",cpu,cpuacct," (commas around each name);
+                        "name=systemd" for the named one; v2: NULL */
+  bool v2;
+  bool named; /* name=systemd: best effort only */
+} hd_cg_hierarchy;
+
+typedef struct hd_cg_layout {
+  hd_cg_hierarchy *h;
+  size_t n;
+  int v2_index;  /* the cgroup2 hierarchy, -1 when none */
+  bool pure_v2;  /* /sys/fs/cgroup itself is cgroup2 */
+  char *v2_root_controllers; /* the cgroup2 root's cgroup.controllers */
+} hd_cg_layout;
+
+/* The container's directory in one hierarchy. */
+typedef struct hd_cg_dir {
+  const hd_cg_hierarchy *h;
+  char *dir;
+  /* Set by create: the shallowest directory that call made, so a failed
+   * create removes exactly what it added. NULL when nothing was made. */
+  char *created_top;
+} hd_cg_dir;
+
+struct hd_cgroup {
+  char *path; /* the cgroup path inside every hierarchy, "/hardened/x" */
+  hd_cg_dir *dirs;
+  size_t n;
+  int v2_dir; /* index into dirs of the cgroup2 one, -1 when none */
+  int v2_dirfd;
+};
+
+const hd_cg_layout *hd_cg_get_layout(hd_error_t *err);
+
+/* The dir of the hierarchy holding the v1 controller, or NULL. */
+const hd_cg_dir *hd_cg_v1_dir(const hd_cgroup *cg, const char *controller);
+/* The cgroup2 dir when controller (v2 name) can be used there, after
+ * enabling it in every ancestor's cgroup.subtree_control; NULL when the
+ * host has no cgroup2 or the controller is not available there. */
+const hd_cg_dir *hd_cg_v2_dir_for(hd_cgroup *cg, const char *controller,
+                                  hd_error_t *err, bool *failed);
+
+/* File helpers: errors read "writing <name>: <strerror>". */
+int hd_cg_write(const char *dir, const char *name, const char *value,
+                hd_error_t *err);
+int hd_cg_writef(const char *dir, const char *name, hd_error_t *err,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The whole file, trailing newline removed; NULL with *err set. */
+char *hd_cg_read(const char *dir, const char *name, hd_error_t *err);
+bool hd_cg_exists(const char *dir, const char *name);
+
+/* Resource writers, one per controller and version. Each returns 0 when
+ * the resource is absent. */
+int hd_cg_v1_memory(const char *dir, const oci_memory *m, hd_error_t *err);
+int hd_cg_v1_cpu(const char *dir, const oci_cpu *c, hd_error_t *err);
+int hd_cg_v1_cpuset(const char *dir, const oci_cpu *c, hd_error_t *err);
+int hd_cg_v1_cpuset_prepare(const char *mountpoint, const char *dir,
+                            hd_error_t *err);
+int hd_cg_v1_pids(const char *dir, const oci_pids *p, hd_error_t *err);
+int hd_cg_v1_blkio(const char *dir, const oci_blkio *b, hd_error_t *err);
+int hd_cg_v1_hugetlb(const char *dir, const oci_hugepage_limit *l,
+                     hd_error_t *err);
+int hd_cg_v1_devices(const char *dir, const oci_device_cgroup *rules,
+                     size_t n, hd_error_t *err);
+int hd_cg_v1_freeze(const char *dir, bool frozen, hd_error_t *err);
+
+int hd_cg_v2_memory(const char *dir, const oci_memory *m, hd_error_t *err);
+int hd_cg_v2_cpu(const char *dir, const oci_cpu *c, hd_error_t *err);
+int hd_cg_v2_cpuset(const char *dir, const oci_cpu *c, hd_error_t *err);
+int hd_cg_v2_pids(const char *dir, const oci_pids *p, hd_error_t *err);
+int hd_cg_v2_io(const char *dir, const oci_blkio *b, hd_error_t *err);
+int hd_cg_v2_hugetlb(const char *dir, const oci_hugepage_limit *l,
+                     hd_error_t *err);
+int hd_cg_v2_unified(const char *dir, const oci_kv *kv, size_t n,
+                     hd_error_t *err);
+int hd_cg_v2_freeze(const char *dir, bool frozen, hd_error_t *err);
+/* Attach a BPF_CGROUP_DEVICE program enforcing rules (last match wins,
+ * default deny), replacing the one a previous call attached. */
+int hd_cg_v2_devices(const char *dir, const oci_device_cgroup *rules,
+                     size_t n, hd_error_t *err);
+
+/* cpu.shares (2..262144) to cpu.weight (1..10000). */
+uint64_t hd_cg_shares_to_weight(uint64_t shares);
+/* Checks "2MB"-like hugepage sizes so they are safe in a file name. */
+bool hd_cg_valid_page_size(const char *s);
+/* Sleep a little; used by the bounded waits. */
+void hd_cg_nap(int attempt);
+
 #endif

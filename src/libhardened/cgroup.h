@@ -17,6 +17,10 @@ typedef struct hd_cgroup hd_cgroup;
  * cgroupfs path (systemd is not driven yet; see docs). */
 char *hd_cgroup_resolve_path(const char *cgroups_path, const char *id,
                              bool systemd_cgroup);
+/* Same, with the reason on failure (".." components, a malformed
+ * systemd "slice:prefix:name", the root cgroup). */
+int hd_cgroup_resolve(const char *cgroups_path, const char *id,
+                      bool systemd_cgroup, char **out, hd_error_t *err);
 /* mkdir the cgroup in every hierarchy and apply linux.resources. Fails
  * when the cgroup already holds processes. */
 int hd_cgroup_create(const char *path, const oci_resources *resources,
@@ -25,7 +29,8 @@ int hd_cgroup_create(const char *path, const oci_resources *resources,
 int hd_cgroup_open(const char *path, hd_cgroup **out, hd_error_t *err);
 int hd_cgroup_enter(hd_cgroup *cg, pid_t pid, hd_error_t *err);
 /* For clone3(CLONE_INTO_CGROUP): an O_DIRECTORY fd of the v2 cgroup, or
- * -1 when the host is not pure v2. */
+ * -1 when the host is not pure v2. The fd belongs to cg (closed by
+ * hd_cgroup_free). */
 int hd_cgroup_v2_dirfd(hd_cgroup *cg);
 int hd_cgroup_apply_resources(hd_cgroup *cg, const oci_resources *resources,
                               hd_error_t *err);
