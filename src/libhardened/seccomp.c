@@ -50,7 +50,7 @@ static int action_value(oci_seccomp_action a, bool has_ret, uint32_t ret,
     *out = SCMP_ACT_LOG;
     return 0;
   case OCI_SECCOMP_ACT_NOTIFY:
-    return hd_error_set(err, ENOTSUP,
+    return hd_error_set(err, 0,
                         "linux.seccomp: SCMP_ACT_NOTIFY is not supported "
                         "(%s)",
                         where);
