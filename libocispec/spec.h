@@ -372,4 +372,16 @@ void oci_resources_free(oci_resources *r);
 void oci_process_clear(oci_process *p); /* frees members, not p itself */
 void oci_resources_clear(oci_resources *r);
 
+/* Name tables, for `features` and for callers that list what is known. */
+const char *const *oci_capability_names(size_t *n); /* CAP_CHOWN .. */
+const char *const *oci_seccomp_action_names(size_t *n);
+const char *const *oci_seccomp_op_names(size_t *n);
+
+/* The config.json `hardened spec` writes (already hardened). rootless
+ * adds a user namespace mapping nobody to the caller. */
+oci_spec *oci_spec_default(bool rootless);
+
+/* Largest config.json oci_spec_parse_file reads. */
+#define OCI_SPEC_MAX_FILE_SIZE (32u * 1024 * 1024)
+
 #endif
