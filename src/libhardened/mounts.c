@@ -1,22 +1,537 @@
-/* STUB: replaced by its owner. */
+/* The container's root filesystem, built with the new mount API: every
+ * mount is first made detached (fsmount or open_tree), gets its flags while
+ * nobody can see it, and is then attached with move_mount onto an fd that
+ * was resolved inside the rootfs. No mount target is ever a path string
+ * that could be re-resolved through a symlink. */
+#define _GNU_SOURCE
 #include "mounts.h"
-#include <stddef.h>
+#include "log.h"
+#include "safe-path.h"
+
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+typedef struct {
+  unsigned long set;         /* MS_RDONLY, MS_NOSUID, ... to turn on */
+  unsigned long clear;       /* the same, asked to be off ("rw", "suid") */
+  unsigned long propagation; /* MS_SHARED... plus MS_REC; 0 = untouched */
+  bool bind, recursive, remount;
+  char *data; /* what the filesystem itself parses: "mode=755,size=1m" */
+} mount_opts;
+
+static void mount_opts_clear(mount_opts *o) {
+  free(o->data);
+}
+
+static const struct {
+  const char *name;
+  unsigned long set, clear;
+} flag_options[] = {
+    {"ro", MS_RDONLY, 0},
+    {"rw", 0, MS_RDONLY},
+    {"nosuid", MS_NOSUID, 0},
+    {"suid", 0, MS_NOSUID},
+    {"nodev", MS_NODEV, 0},
+    {"dev", 0, MS_NODEV},
+    {"noexec", MS_NOEXEC, 0},
+    {"exec", 0, MS_NOEXEC},
+    {"noatime", MS_NOATIME, 0},
+    {"atime", MS_RELATIME, 0},
+    {"relatime", MS_RELATIME, 0},
+    {"strictatime", MS_STRICTATIME, 0},
+    {"nodiratime", MS_NODIRATIME, 0},
+    {"diratime", 0, MS_NODIRATIME},
+    {"nosymfollow", MS_NOSYMFOLLOW, 0},
+    /* Only clear a flag the kernel does not default to; nothing to do. */
+    {"norelatime", 0, 0},
+    {"nostrictatime", 0, 0},
+};
+
+static const struct {
+  const char *name;
+  unsigned long flags;
+} propagation_options[] = {
+    {"shared", MS_SHARED},         {"rshared", MS_SHARED | MS_REC},
+    {"slave", MS_SLAVE},           {"rslave", MS_SLAVE | MS_REC},
+    {"private", MS_PRIVATE},       {"rprivate", MS_PRIVATE | MS_REC},
+    {"unbindable", MS_UNBINDABLE}, {"runbindable", MS_UNBINDABLE | MS_REC},
+};
+
+static int propagation_from_name(const char *name, unsigned long *flags) {
+  for (size_t i = 0;
+       i < sizeof(propagation_options) / sizeof(propagation_options[0]); i++)
+    if (strcmp(name, propagation_options[i].name) == 0) {
+      *flags = propagation_options[i].flags;
+      return 0;
+    }
+  return -1;
+}
+
+static void append_data(mount_opts *o, const char *opt) {
+  char *old = o->data;
+  o->data = old ? xasprintf("%s,%s", old, opt) : xstrdup(opt);
+  free(old);
+}
+
+static bool parse_flag_option(const char *opt, mount_opts *o) {
+  for (size_t i = 0; i < sizeof(flag_options) / sizeof(flag_options[0]); i++)
+    if (strcmp(opt, flag_options[i].name) == 0) {
+      o->set = (o->set & ~flag_options[i].clear) | flag_options[i].set;
+      o->clear = (o->clear & ~flag_options[i].set) | flag_options[i].clear;
+      return true;
+    }
+  return false;
+}
+
+static void parse_mount_options(const oci_mount *m, mount_opts *o) {
+  memset(o, 0, sizeof(*o));
+  o->bind = m->type != NULL && strcmp(m->type, "bind") == 0;
+  for (size_t i = 0; i < m->options_len; i++) {
+    const char *opt = m->options[i];
+    if (*opt == '\0' || parse_flag_option(opt, o) ||
+        propagation_from_name(opt, &o->propagation) == 0)
+      continue;
+    if (strcmp(opt, "bind") == 0 || strcmp(opt, "rbind") == 0) {
+      o->bind = true;
+      o->recursive = o->recursive || opt[0] == 'r';
+    } else if (strcmp(opt, "remount") == 0) {
+      o->remount = true;
+    } else if (strcmp(opt, "tmpcopyup") == 0) {
+      hd_debug("mount %s: ignoring tmpcopyup", m->destination);
+    } else {
+      /* sync, dirsync, mand... are superblock flags: fsconfig takes them
+       * as plain flags, like any filesystem-specific option. */
+      append_data(o, opt);
+    }
+  }
+}
+
+/* MS_* flags to mount_setattr attributes; the atime mode is one field. */
+static void to_mount_attr(unsigned long set, unsigned long clear,
+                          struct mount_attr *attr) {
+  static const struct {
+    unsigned long ms;
+    uint64_t attr;
+  } map[] = {
+      {MS_RDONLY, MOUNT_ATTR_RDONLY},
+      {MS_NOSUID, MOUNT_ATTR_NOSUID},
+      {MS_NODEV, MOUNT_ATTR_NODEV},
+      {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+      {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+      {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+  };
+  memset(attr, 0, sizeof(*attr));
+  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+    if (set & map[i].ms)
+      attr->attr_set |= map[i].attr;
+    if (clear & map[i].ms)
+      attr->attr_clr |= map[i].attr;
+  }
+  if (set & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+    attr->attr_clr |= MOUNT_ATTR__ATIME;
+    attr->attr_set |= (set & MS_NOATIME)       ? MOUNT_ATTR_NOATIME
+                      : (set & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+                                               : MOUNT_ATTR_RELATIME;
+  }
+}
+
+/* In a user namespace the kernel locks the ro/nosuid/nodev/noexec flags a
+ * mount inherited from a more privileged one, and refuses (EPERM) to clear
+ * them. Then we keep every flag the mount already has, read with
+ * fstatvfs: asking for "rw" over a locked read-only source stays
+ * read-only, which is what the kernel allows. */
+int hd_set_mount_flags(int mnt_fd, unsigned long set, unsigned long clear,
+                       bool recursive, const char *what, hd_error_t *err) {
+  struct mount_attr attr;
+  unsigned int at = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+  to_mount_attr(set, clear, &attr);
+  if (attr.attr_set == 0 && attr.attr_clr == 0)
+    return 0;
+  if (mount_setattr(mnt_fd, "", at, &attr, sizeof(attr)) == 0)
+    return 0;
+  struct statvfs sv;
+  if (errno != EPERM || fstatvfs(mnt_fd, &sv) < 0)
+    return hd_error_set(err, errno, "%s: setting mount flags", what);
+  unsigned long locked =
+      sv.f_flag & (ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC);
+  hd_debug("%s: keeping locked mount flags 0x%lx", what, locked);
+  to_mount_attr(set | locked, clear & ~locked, &attr);
+  if (mount_setattr(mnt_fd, "", at, &attr, sizeof(attr)) < 0)
+    return hd_error_set(err, errno, "%s: setting mount flags", what);
+  return 0;
+}
+
+static int apply_propagation(int mnt_fd, unsigned long propagation,
+                             const char *what, hd_error_t *err) {
+  struct mount_attr attr = {.propagation = propagation & ~MS_REC};
+  unsigned int at = AT_EMPTY_PATH | (propagation & MS_REC ? AT_RECURSIVE : 0);
+  if (propagation == 0)
+    return 0;
+  if (mount_setattr(mnt_fd, "", at, &attr, sizeof(attr)) < 0)
+    return hd_error_set(err, errno, "%s: setting propagation", what);
+  return 0;
+}
+
+/* The kernel explains fsconfig failures in a message queued on the fd. */
+static int fs_context_error(int fs_fd, const char *step, const char *what,
+                            hd_error_t *err) {
+  int saved = errno;
+  char msg[256];
+  ssize_t n = read(fs_fd, msg, sizeof(msg) - 1);
+  if (n > 2) {
+    msg[n] = '\0';
+    return hd_error_set(err, saved, "%s: %s (%s)", what, step, msg + 2);
+  }
+  return hd_error_set(err, saved, "%s: %s", what, step);
+}
+
+static int configure_fs(int fs_fd, const char *data, const char *what,
+                        hd_error_t *err) {
+  cleanup_free char *copy = xstrdup(data ? data : "");
+  char *save = NULL;
+  for (char *opt = strtok_r(copy, ",", &save); opt;
+       opt = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(opt, '=');
+    if (eq)
+      *eq = '\0';
+    int r = eq ? fsconfig(fs_fd, FSCONFIG_SET_STRING, opt, eq + 1, 0)
+               : fsconfig(fs_fd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+    if (r < 0)
+      return fs_context_error(fs_fd, "mount option", what, err);
+  }
+  return 0;
+}
+
+int hd_fresh_mount(const char *fstype, const char *source, const char *data,
+                   const char *what, hd_error_t *err) {
+  cleanup_close int fs_fd = fsopen(fstype, FSOPEN_CLOEXEC);
+  if (fs_fd < 0)
+    return hd_error_set(err, errno, "%s: fsopen(%s)", what, fstype);
+  if (source && *source &&
+      fsconfig(fs_fd, FSCONFIG_SET_STRING, "source", source, 0) < 0)
+    return fs_context_error(fs_fd, "source", what, err);
+  if (configure_fs(fs_fd, data, what, err) < 0)
+    return -1;
+  if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return fs_context_error(fs_fd, "creating the filesystem", what, err);
+  int mnt_fd = fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
+  if (mnt_fd < 0)
+    return fs_context_error(fs_fd, "fsmount", what, err);
+  return mnt_fd;
+}
+
+int hd_clone_tree(int dir_fd, const char *path, bool recursive,
+                  const char *what, hd_error_t *err) {
+  unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                       (recursive ? AT_RECURSIVE : 0) |
+                       (*path == '\0' ? AT_EMPTY_PATH : 0);
+  int fd = open_tree(dir_fd, path, flags);
+  if (fd < 0)
+    return hd_error_set(err, errno, "%s: cloning mount of %s", what,
+                        *path ? path : "fd");
+  return fd;
+}
+
+int hd_attach_mount(int mnt_fd, int target_fd, const char *what,
+                    hd_error_t *err) {
+  if (move_mount(mnt_fd, "", target_fd, "",
+                 MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return hd_error_set(err, errno, "%s: attaching the mount", what);
+  return 0;
+}
+
+static bool is_type(const char *type, const char *name) {
+  return type != NULL && strcmp(type, name) == 0;
+}
+
+static int open_target(int root_fd, const char *dest, hd_create_kind kind,
+                       bool dir_only, const char *what, hd_error_t *err) {
+  cleanup_close int fd = hd_resolve_in_root(root_fd, dest, kind, dir_only, err);
+  if (fd < 0)
+    return hd_error_wrap(err, "%s", what);
+  struct stat st;
+  if (dir_only && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)))
+    return hd_error_set(err, ENOTDIR,
+                        "%s: the target must be a real directory, not a "
+                        "symlink or a file",
+                        what);
+  return hd_steal_fd(&fd);
+}
+
+/* A detached mount for spec mount m; *kind says what its target must be. */
+static int make_source(const oci_mount *m, const mount_opts *o,
+                       hd_create_kind *kind, const char *what,
+                       hd_error_t *err) {
+  struct stat st;
+  *kind = HD_CREATE_DIR;
+  if (o->bind) {
+    if (m->source == NULL)
+      return hd_error_set(err, EINVAL, "%s: bind mount without a source", what);
+    if (o->data)
+      hd_debug("%s: a bind mount ignores options \"%s\"", what, o->data);
+    int fd = hd_clone_tree(AT_FDCWD, m->source, o->recursive, what, err);
+    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
+      *kind = HD_CREATE_FILE;
+    return fd;
+  }
+  int fd = hd_fresh_mount(m->type, m->source, o->data, what, err);
+  if (fd >= 0 || !is_type(m->type, "sysfs") || err == NULL ||
+      (*err)->errno_value != EPERM)
+    return fd;
+  /* A user namespace without its own network namespace may not mount
+   * sysfs; the host's /sys, read-only, is the usual substitute. */
+  hd_debug("%s: sysfs refused, binding the host's /sys read-only", what);
+  hd_error_free(err);
+  cleanup_close int tree = hd_clone_tree(AT_FDCWD, "/sys", true, what, err);
+  if (tree < 0 ||
+      hd_set_mount_flags(tree, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0,
+                         true, what, err) < 0)
+    return -1;
+  return hd_steal_fd(&tree);
+}
+
+/* "remount": change the flags of what is already mounted there. */
+static int remount_existing(int root_fd, const oci_mount *m,
+                            const mount_opts *o, const char *what,
+                            hd_error_t *err) {
+  cleanup_close int target =
+      open_target(root_fd, m->destination, HD_CREATE_NONE, false, what, err);
+  if (target < 0 ||
+      hd_set_mount_flags(target, o->set, o->clear, false, what, err) < 0)
+    return -1;
+  return apply_propagation(target, o->propagation, what, err);
+}
+
+static int mount_one(const oci_spec *spec, int root_fd, size_t i,
+                     hd_error_t *err) {
+  const oci_mount *m = &spec->mounts[i];
+  cleanup_free char *what = xasprintf("mounts[%zu] (%s)", i, m->destination);
+  if (hd_path_has_dotdot(m->destination))
+    return hd_error_set(err, EINVAL,
+                        "mounts[%zu].destination \"%s\": \"..\" components "
+                        "are not allowed",
+                        i, m->destination);
+  if (m->uid_mappings_len || m->gid_mappings_len)
+    return hd_error_set(err, ENOTSUP, "%s: idmapped mounts", what);
+  __attribute__((cleanup(mount_opts_clear))) mount_opts o;
+  parse_mount_options(m, &o);
+  if (o.remount)
+    return remount_existing(root_fd, m, &o, what, err);
+  if (!o.bind && m->type == NULL)
+    return hd_error_set(err, EINVAL, "%s: no type and not a bind", what);
+  if (!o.bind && (is_type(m->type, "cgroup") || is_type(m->type, "cgroup2"))) {
+    cleanup_close int target =
+        open_target(root_fd, m->destination, HD_CREATE_DIR, false, what, err);
+    return target < 0 ? -1 : hd_mount_cgroup(spec, target, o.set, what, err);
+  }
+  hd_create_kind kind;
+  cleanup_close int src = make_source(m, &o, &kind, what, err);
+  bool dir_only =
+      !o.bind && (is_type(m->type, "proc") || is_type(m->type, "sysfs"));
+  cleanup_close int target =
+      src < 0 ? -1
+              : open_target(root_fd, m->destination, kind, dir_only, what, err);
+  if (target < 0 ||
+      hd_set_mount_flags(src, o.set, o.clear, false, what, err) < 0 ||
+      hd_attach_mount(src, target, what, err) < 0)
+    return -1;
+  return apply_propagation(src, o.propagation, what, err);
+}
+
+/* The nodes and symlinks only go into a /dev the spec mounted fresh: a
+ * bound /dev is someone else's directory (often the host's), and without a
+ * /dev mount we would be writing device nodes into the image on disk. */
+static bool dev_is_fresh_mount(const oci_spec *spec) {
+  bool fresh = false;
+  for (size_t i = 0; i < spec->mounts_len; i++) {
+    const char *d = spec->mounts[i].destination;
+    if (strcmp(d, "/dev") != 0 && strcmp(d, "/dev/") != 0)
+      continue;
+    mount_opts o;
+    parse_mount_options(&spec->mounts[i], &o);
+    fresh = !o.bind && !o.remount;
+    mount_opts_clear(&o);
+  }
+  return fresh;
+}
+
+/* Before the self-bind, / gets the asked propagation so nothing we mount
+ * leaks to the host (default rprivate). shared/slave/unbindable are applied
+ * again to the rootfs mount after the bind: a bind of a shared mount joins
+ * its peer group, and an unbindable / could not be bound at all. */
+static int bind_rootfs(const oci_spec *spec, const char *rootfs,
+                       hd_error_t *err) {
+  const char *name = spec->linux_ ? spec->linux_->rootfs_propagation : NULL;
+  unsigned long prop = MS_PRIVATE | MS_REC;
+  if (name && propagation_from_name(name, &prop) < 0)
+    return hd_error_set(err, EINVAL, "linux.rootfsPropagation \"%s\": unknown",
+                        name);
+  unsigned long before =
+      prop & MS_UNBINDABLE ? MS_PRIVATE | (prop & MS_REC) : prop;
+  if (mount(NULL, "/", NULL, before, NULL) < 0)
+    return hd_error_set(err, errno, "setting the propagation of /");
+  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return hd_error_set(err, errno, "binding the rootfs %s to itself", rootfs);
+  if ((prop & (MS_SHARED | MS_SLAVE | MS_UNBINDABLE)) &&
+      mount(NULL, rootfs, NULL, prop, NULL) < 0)
+    return hd_error_set(err, errno, "linux.rootfsPropagation \"%s\" on %s",
+                        name, rootfs);
+  return 0;
+}
 
 int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
                       hd_error_t *err) {
-  return hd_error_set(err, ENOSYS, "hd_rootfs_prepare");
+  if (bind_rootfs(spec, rootfs, err) < 0)
+    return hd_error_wrap(err, "preparing the rootfs");
+  cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return hd_error_set(err, errno, "opening the rootfs %s", rootfs);
+  for (size_t i = 0; i < spec->mounts_len; i++)
+    if (mount_one(spec, root_fd, i, err) < 0)
+      return -1;
+  return hd_devices_setup(spec, root_fd, dev_is_fresh_mount(spec), err);
+}
+
+/* pivot_root(".", ".") stacks the old root on top of the new one at "/";
+ * detaching it then leaves only the container's tree. It is made a slave
+ * first so that the detach cannot propagate back into the host. */
+static int pivot_into_cwd(hd_error_t *err) {
+  if (syscall(SYS_pivot_root, ".", ".") < 0)
+    return hd_error_set(err, errno, "pivot_root");
+  if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return hd_error_set(err, errno, "making the old root a slave");
+  if (umount2(".", MNT_DETACH) < 0)
+    return hd_error_set(err, errno, "detaching the old root");
+  return 0;
+}
+
+static int move_into_cwd(hd_error_t *err) {
+  if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+    return hd_error_set(err, errno, "moving the rootfs onto /");
+  if (chroot(".") < 0)
+    return hd_error_set(err, errno, "chroot into the rootfs");
+  return 0;
+}
+
+/* O_PATH fd of a masked/read-only path inside the new root, refusing
+ * symlinks anywhere on the way. PATH_MISSING (err untouched) when the path
+ * does not exist: such paths are skipped. */
+enum { PATH_MISSING = -2 };
+static int open_listed_path(int root_fd, const char *list, size_t i,
+                            const char *path, hd_error_t *err) {
+  const uint64_t resolve =
+      RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  if (hd_path_has_dotdot(path))
+    return hd_error_set(err, EINVAL,
+                        "linux.%s[%zu] \"%s\": \"..\" "
+                        "components are not allowed",
+                        list, i, path);
+  int fd = hd_openat2(root_fd, path, O_PATH | O_CLOEXEC, resolve);
+  if (fd < 0 && errno == ENOENT)
+    return PATH_MISSING;
+  if (fd < 0)
+    return hd_error_set(err, errno, "linux.%s[%zu] \"%s\"", list, i, path);
+  return fd;
+}
+
+/* Files are masked with clones of the container's own /dev/null, checked to
+ * be the null device so that a planted file cannot stand in for it. When
+ * there is none we refuse rather than leave a file unmasked. */
+static int open_dev_null(int root_fd, hd_error_t *err) {
+  struct stat st;
+  cleanup_close int fd =
+      hd_openat2(root_fd, "/dev/null", O_PATH | O_CLOEXEC,
+                 RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return hd_error_set(err, errno, "opening the container's /dev/null");
+  if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+    return hd_error_set(err, EPERM,
+                        "the container's /dev/null is not the "
+                        "null device (char 1:3)");
+  return hd_steal_fd(&fd);
+}
+
+static int mask_one(int root_fd, int *null_fd, int target, const char *what,
+                    hd_error_t *err) {
+  struct stat st;
+  cleanup_close int mnt = -1;
+  if (fstat(target, &st) < 0)
+    return hd_error_set(err, errno, "%s: fstat", what);
+  if (S_ISDIR(st.st_mode)) {
+    mnt = hd_fresh_mount("tmpfs", "tmpfs", NULL, what, err);
+    if (mnt >= 0 &&
+        hd_set_mount_flags(mnt, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0,
+                           false, what, err) < 0)
+      return -1;
+  } else {
+    if (*null_fd < 0 && (*null_fd = open_dev_null(root_fd, err)) < 0)
+      return hd_error_wrap(err, "%s", what);
+    mnt = hd_clone_tree(*null_fd, "", false, what, err);
+  }
+  return mnt < 0 ? -1 : hd_attach_mount(mnt, target, what, err);
+}
+
+static int make_readonly(int target, const char *what, hd_error_t *err) {
+  cleanup_close int mnt = hd_clone_tree(target, "", true, what, err);
+  if (mnt < 0 || hd_set_mount_flags(mnt, MS_RDONLY, 0, true, what, err) < 0)
+    return -1;
+  return hd_attach_mount(mnt, target, what, err);
+}
+
+static int apply_path_lists(const oci_linux *lnx, int root_fd,
+                            hd_error_t *err) {
+  cleanup_close int null_fd = -1;
+  for (size_t i = 0; lnx && i < lnx->masked_paths_len; i++) {
+    const char *path = lnx->masked_paths[i];
+    cleanup_free char *what = xasprintf("linux.maskedPaths[%zu] (%s)", i, path);
+    cleanup_close int fd =
+        open_listed_path(root_fd, "maskedPaths", i, path, err);
+    if (fd == -1)
+      return -1;
+    if (fd >= 0 && mask_one(root_fd, &null_fd, fd, what, err) < 0)
+      return -1;
+  }
+  for (size_t i = 0; lnx && i < lnx->readonly_paths_len; i++) {
+    const char *path = lnx->readonly_paths[i];
+    cleanup_free char *what =
+        xasprintf("linux.readonlyPaths[%zu] (%s)", i, path);
+    cleanup_close int fd =
+        open_listed_path(root_fd, "readonlyPaths", i, path, err);
+    if (fd == -1)
+      return -1;
+    if (fd >= 0 && make_readonly(fd, what, err) < 0)
+      return -1;
+  }
+  return 0;
 }
 
 int hd_rootfs_pivot_and_finish(const oci_spec *spec, const char *rootfs,
                                bool no_pivot, hd_error_t *err) {
-  return hd_error_set(err, ENOSYS, "hd_rootfs_pivot_and_finish");
-}
-
-int hd_sysctl_apply(const oci_linux *lnx, hd_error_t *err) {
-  return hd_error_set(err, ENOSYS, "hd_sysctl_apply");
-}
-
-int hd_oom_score_adj_apply(int pid, int value, hd_error_t *err) {
-  return hd_error_set(err, ENOSYS, "hd_oom_score_adj_apply");
+  if (chdir(rootfs) < 0)
+    return hd_error_set(err, errno, "chdir to the rootfs %s", rootfs);
+  if ((no_pivot ? move_into_cwd(err) : pivot_into_cwd(err)) < 0)
+    return hd_error_wrap(err, "entering the rootfs %s", rootfs);
+  if (chdir("/") < 0)
+    return hd_error_set(err, errno, "chdir to / in the container");
+  cleanup_close int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0)
+    return hd_error_set(err, errno, "opening / in the container");
+  /* Before the path lists: they usually make /proc/sys read-only. */
+  if (hd_sysctl_apply(spec->linux_, err) < 0 ||
+      apply_path_lists(spec->linux_, root_fd, err) < 0)
+    return -1;
+  if (spec->root && spec->root->readonly &&
+      hd_set_mount_flags(root_fd, MS_RDONLY, 0, false, "root.readonly", err) <
+          0)
+    return -1;
+  return 0;
 }

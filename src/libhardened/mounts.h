@@ -11,12 +11,14 @@
  * devices and spec devices, the /dev symlinks. `rootfs` is absolute. */
 int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
                       hd_error_t *err);
-/* pivot_root (or, with no_pivot, MS_MOVE + chroot), then masked and
+/* pivot_root (or, with no_pivot, MS_MOVE + chroot), then linux.sysctl
+ * (hd_sysctl_apply, before /proc/sys turns read-only), masked and
  * read-only paths, and the read-only remount of / when root.readonly. */
 int hd_rootfs_pivot_and_finish(const oci_spec *spec, const char *rootfs,
                                bool no_pivot, hd_error_t *err);
 /* Write linux.sysctl through a procfs verified to be procfs. Runs in the
- * container after pivot. */
+ * container after pivot; hd_rootfs_pivot_and_finish already calls it, and
+ * a second call is a no-op when the values are still in place. */
 int hd_sysctl_apply(const oci_linux *lnx, hd_error_t *err);
 /* Write /proc/PID/oom_score_adj (host side). */
 int hd_oom_score_adj_apply(int pid, int value, hd_error_t *err);
