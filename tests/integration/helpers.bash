@@ -260,7 +260,12 @@ reap_cgroup_dir() {
   return 1
 }
 
+# Files that need their own cleanup define teardown() and call this.
 teardown() {
+  hd_teardown
+}
+
+hd_teardown() {
   local ok=0 id entry path ctrl
   [[ -n ${ROOT:-} && -d $ROOT ]] || return 0
   # Every container the runtime still knows about, from both its list and

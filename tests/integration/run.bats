@@ -16,7 +16,7 @@ load helpers
   # The namespace's init ignores signals from inside the namespace, so the
   # signal comes from the host while `run` waits in the foreground.
   set_args /bin/sleep 1000
-  hd run --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 &
+  hd run --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&- &
   local runner=$!
   wait_for_status "$CID" running
   hd kill "$CID" KILL
