@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -252,6 +253,22 @@ static char **null_terminated(char **items, size_t n, const char *extra) {
   return v;
 }
 
+/* The container must not inherit the runtime's blocked or ignored
+ * signals (an ignored SIGPIPE or SIGTERM would survive execve). Done
+ * before the late seccomp filter, which may not allow rt_sigaction. */
+static void reset_signals(void) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (int sig = 1; sig < NSIG; sig++) {
+    struct sigaction old;
+    if (sig == SIGKILL || sig == SIGSTOP || sigaction(sig, NULL, &old) < 0)
+      continue;
+    if (old.sa_handler == SIG_IGN)
+      signal(sig, SIG_DFL);
+  }
+}
+
 /* --- the sequence --- */
 
 static int load_seccomp(const hd_exec_params *params, hd_error_t *err) {
@@ -289,6 +306,7 @@ int hd_process_exec(const hd_exec_params *params, hd_error_t *err) {
     return -1;
   if (params->wait_start && params->wait_start(params->data, err) < 0)
     return -1;
+  reset_signals();
   /* With no_new_privs the filter can wait until the very end, so it
    * does not have to allow what the runtime itself still does. */
   if (p->no_new_privileges && load_seccomp(params, err) < 0)
