@@ -529,6 +529,39 @@ yajl_gen oci_gen_new(bool pretty) {
   return g;
 }
 
+/* yajl's beautifier prints an empty array as "[", a blank line and "]".
+ * Outside strings, an opening bracket followed only by whitespace up to
+ * its closing one becomes "[]" (or "{}"). Compact output is unchanged. */
+static size_t collapse_empty(char *s, size_t len) {
+  size_t o = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    s[o++] = c;
+    if (in_string) {
+      if (c == '\\' && i + 1 < len)
+        s[o++] = s[++i];
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c != '[' && c != '{')
+      continue;
+    size_t j = i + 1;
+    while (j < len && (s[j] == ' ' || s[j] == '\n'))
+      j++;
+    if (j < len && s[j] == (c == '[' ? ']' : '}')) {
+      s[o++] = s[j];
+      i = j;
+    }
+  }
+  return o;
+}
+
 char *oci_gen_finish(yajl_gen g) {
   const unsigned char *buf = NULL;
   size_t len = 0;
@@ -540,6 +573,7 @@ char *oci_gen_finish(yajl_gen g) {
       len--;
     out = oci_xmalloc(len + 1);
     memcpy(out, buf, len);
+    len = collapse_empty(out, len);
     out[len] = '\0';
   }
   yajl_gen_free(g);

@@ -559,6 +559,29 @@ static void test_lenient(void) {
   oci_spec_free(s);
 }
 
+/* Brackets inside strings are data, not structure, for the pretty
+ * printer's empty-list folding. */
+static void test_pretty_strings(void) {
+  const char *json = "{\"ociVersion\":\"1.2.0\",\"hostname\":\"[ \\n ]\","
+                     "\"annotations\":{\"a\\\"[\":\"{  }\",\"e\":\"\"}}";
+  oci_spec *s = parse_str(json, NULL);
+  CHECK(s != NULL);
+  if (s == NULL)
+    return;
+  char *text = oci_spec_emit(s, true);
+  oci_spec *again = parse_str(text, NULL);
+  CHECK(again != NULL);
+  if (again) {
+    CHECK_STR(again->hostname, "[ \n ]");
+    CHECK_STR(again->annotations[0].key, "a\"[");
+    CHECK_STR(again->annotations[0].value, "{  }");
+    CHECK_STR(again->annotations[1].value, "");
+  }
+  oci_spec_free(again);
+  oci_spec_free(s);
+  free(text);
+}
+
 static void test_process_parse(void) {
   const char *json =
       "{\"terminal\":true,\"user\":{\"uid\":1000,\"gid\":100},"
@@ -843,6 +866,8 @@ static void test_default_spec(void) {
           p->capabilities->bounding_len == 0 &&
           p->capabilities->ambient_len == 0);
     CHECK(p->no_new_privileges);
+    /* Pretty output keeps empty lists on one line. */
+    CHECK(strstr(text, "\"bounding\": []") != NULL);
     CHECK(p->rlimits_len == 1 && p->rlimits[0].hard == 1024);
     CHECK(s->root->readonly);
     CHECK_STR(s->root->path, "rootfs");
@@ -878,6 +903,7 @@ int main(void) {
   test_dup();
   test_errors();
   test_lenient();
+  test_pretty_strings();
   test_process_parse();
   test_resources_parse();
   test_parse_file();
