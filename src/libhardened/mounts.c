@@ -364,33 +364,60 @@ static bool dev_is_fresh_mount(const oci_spec *spec) {
   return fresh;
 }
 
-/* Before the self-bind, / gets the asked propagation so nothing we mount
- * leaks to the host (default rprivate). shared/slave/unbindable are applied
- * again to the rootfs mount after the bind: a bind of a shared mount joins
- * its peer group, and an unbindable / could not be bound at all. */
-static int bind_rootfs(const oci_spec *spec, const char *rootfs,
-                       hd_error_t *err) {
+static int rootfs_propagation(const oci_spec *spec, unsigned long *prop,
+                              hd_error_t *err) {
   const char *name = spec->linux_ ? spec->linux_->rootfs_propagation : NULL;
-  unsigned long prop = MS_PRIVATE | MS_REC;
-  if (name && propagation_from_name(name, &prop) < 0)
+  *prop = MS_PRIVATE | MS_REC;
+  if (name && propagation_from_name(name, prop) < 0)
     return hd_error_set(err, EINVAL, "linux.rootfsPropagation \"%s\": unknown",
                         name);
+  return 0;
+}
+
+/* Under a shared /, the self-bind of the rootfs would propagate to the host
+ * and pivot_root would refuse a shared parent: the mount holding the rootfs
+ * directory goes private (in our namespace only). */
+static int make_rootfs_parent_private(const char *rootfs, hd_error_t *err) {
+  cleanup_free char *dir = xstrdup(rootfs);
+  struct statx stx;
+  for (;;) {
+    if (statx(AT_FDCWD, dir, AT_NO_AUTOMOUNT, 0, &stx) < 0)
+      return hd_error_set(err, errno, "statx %s", dir);
+    if ((stx.stx_attributes & STATX_ATTR_MOUNT_ROOT) || strcmp(dir, "/") == 0)
+      break;
+    char *slash = strrchr(dir, '/');
+    slash[slash == dir ? 1 : 0] = '\0';
+  }
+  if (mount(NULL, dir, NULL, MS_PRIVATE, NULL) < 0)
+    return hd_error_set(err, errno, "making the mount at %s private", dir);
+  return 0;
+}
+
+/* Before the self-bind, / gets the asked propagation (default rprivate), so
+ * a slave still receives host mounts and nothing leaks back. The asked
+ * propagation is applied again to the rootfs mount after the bind: a bind
+ * of a private parent is private, and an unbindable / could not be bound. */
+static int bind_rootfs(const char *rootfs, unsigned long prop,
+                       hd_error_t *err) {
   unsigned long before =
       prop & MS_UNBINDABLE ? MS_PRIVATE | (prop & MS_REC) : prop;
   if (mount(NULL, "/", NULL, before, NULL) < 0)
     return hd_error_set(err, errno, "setting the propagation of /");
+  if ((prop & MS_SHARED) && make_rootfs_parent_private(rootfs, err) < 0)
+    return -1;
   if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return hd_error_set(err, errno, "binding the rootfs %s to itself", rootfs);
   if ((prop & (MS_SHARED | MS_SLAVE | MS_UNBINDABLE)) &&
       mount(NULL, rootfs, NULL, prop, NULL) < 0)
-    return hd_error_set(err, errno, "linux.rootfsPropagation \"%s\" on %s",
-                        name, rootfs);
+    return hd_error_set(err, errno, "linux.rootfsPropagation on %s", rootfs);
   return 0;
 }
 
 int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
                       hd_error_t *err) {
-  if (bind_rootfs(spec, rootfs, err) < 0)
+  unsigned long prop;
+  if (rootfs_propagation(spec, &prop, err) < 0 ||
+      bind_rootfs(rootfs, prop, err) < 0)
     return hd_error_wrap(err, "preparing the rootfs");
   cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
@@ -403,14 +430,21 @@ int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
 
 /* pivot_root(".", ".") stacks the old root on top of the new one at "/";
  * detaching it then leaves only the container's tree. It is made a slave
- * first so that the detach cannot propagate back into the host. */
-static int pivot_into_cwd(hd_error_t *err) {
+ * first so that the detach cannot propagate back into the host. pivot_root
+ * refuses a shared new root or a shared current root, so a shared rootfs
+ * is private for the pivot and shared again after it. */
+static int pivot_into_cwd(bool shared, hd_error_t *err) {
+  if (shared && (mount(NULL, "/", NULL, MS_PRIVATE, NULL) < 0 ||
+                 mount(NULL, ".", NULL, MS_PRIVATE, NULL) < 0))
+    return hd_error_set(err, errno, "unsharing the roots for pivot_root");
   if (syscall(SYS_pivot_root, ".", ".") < 0)
     return hd_error_set(err, errno, "pivot_root");
   if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
     return hd_error_set(err, errno, "making the old root a slave");
   if (umount2(".", MNT_DETACH) < 0)
     return hd_error_set(err, errno, "detaching the old root");
+  if (shared && mount(NULL, "/", NULL, MS_SHARED, NULL) < 0)
+    return hd_error_set(err, errno, "making the new root shared again");
   return 0;
 }
 
@@ -516,9 +550,13 @@ static int apply_path_lists(const oci_linux *lnx, int root_fd,
 
 int hd_rootfs_pivot_and_finish(const oci_spec *spec, const char *rootfs,
                                bool no_pivot, hd_error_t *err) {
+  unsigned long prop;
+  if (rootfs_propagation(spec, &prop, err) < 0)
+    return -1;
   if (chdir(rootfs) < 0)
     return hd_error_set(err, errno, "chdir to the rootfs %s", rootfs);
-  if ((no_pivot ? move_into_cwd(err) : pivot_into_cwd(err)) < 0)
+  if ((no_pivot ? move_into_cwd(err)
+                : pivot_into_cwd((prop & MS_SHARED) != 0, err)) < 0)
     return hd_error_wrap(err, "entering the rootfs %s", rootfs);
   if (chdir("/") < 0)
     return hd_error_set(err, errno, "chdir to / in the container");
