@@ -23,6 +23,23 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
                          hd_error_t *err);
 void hd_host_facts_free(hd_host_facts *facts);
 
+/* Building facts by hand, for tests and for callers that know more than
+ * hd_host_facts_gather() (the runtime's --root). */
+#include <stdbool.h>
+#include <stdint.h>
+hd_host_facts *hd_host_facts_new(void);
+void hd_host_facts_add_host_ns(hd_host_facts *f, oci_namespace_type type,
+                               uint64_t dev, uint64_t ino);
+void hd_host_facts_add_ns_path(hd_host_facts *f, const char *path,
+                               uint64_t dev, uint64_t ino);
+void hd_host_facts_add_resolved(hd_host_facts *f, const char *path,
+                                const char *resolved);
+void hd_host_facts_add_device(hd_host_facts *f, const char *path, char type,
+                              int64_t major, int64_t minor);
+void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present);
+/* Bind mounts of the runtime's state root are refused. */
+void hd_host_facts_set_state_root(hd_host_facts *f, const char *root);
+
 /* create/run. Refusal: returns -1 with
  * "refused by policy (<rule>): <field> <why>". */
 int hd_overlay_spec(const oci_spec *in, const hd_policy *policy,

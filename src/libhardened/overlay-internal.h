@@ -1,0 +1,78 @@
+/* Shared between the overlay's files (overlay.c, overlay-mounts.c,
+ * host-facts.c). Not for the rest of the runtime. */
+#ifndef HD_OVERLAY_INTERNAL_H
+#define HD_OVERLAY_INTERNAL_H
+
+#include "overlay.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+  char *path;
+  uint64_t dev, ino;
+} hd_fact_ns;
+
+typedef struct {
+  char *path;
+  char *resolved;
+} hd_fact_path;
+
+typedef struct {
+  char *path;
+  char type; /* 'c' or 'b' */
+  int64_t major, minor;
+} hd_fact_device;
+
+struct hd_host_facts {
+  /* The runtime's own and init's namespaces: joining one of them is
+   * joining the host. */
+  hd_fact_ns host_ns[OCI_NS__COUNT][2];
+  size_t host_ns_len[OCI_NS__COUNT];
+  hd_fact_ns *ns_paths; /* namespace paths the spec joins */
+  size_t ns_paths_len;
+  hd_fact_path *paths; /* bind sources and hook executables, resolved */
+  size_t paths_len;
+  hd_fact_device *devices; /* host device nodes at the spec's device paths */
+  size_t devices_len;
+  bool memfd_noexec; /* /proc/sys/vm/memfd_noexec exists */
+  char *state_root;  /* the runtime's --root */
+};
+
+const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path);
+const char *hd_facts_resolved(const hd_host_facts *f, const char *path);
+const hd_fact_device *hd_facts_device(const hd_host_facts *f,
+                                      const char *path);
+
+/* One overlay run. */
+typedef struct {
+  const hd_policy *policy;
+  const hd_host_facts *host;
+  hd_overrides *ov;
+  hd_error_t *err;
+} hd_ov;
+
+void hd_ov_record(hd_ov *c, const char *rule, const char *field,
+                  const char *requested, const char *enforced);
+/* "refused by policy (<rule>): <field> <why>"; returns -1. */
+int hd_ov_refuse(hd_ov *c, const char *rule, const char *field,
+                 const char *why_fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* String-list helpers on the spec's (char **, size_t) arrays. */
+char *hd_strv_join(char *const *v, size_t n); /* "a,b", or "(none)" */
+bool hd_strv_has(char *const *v, size_t n, const char *s);
+void hd_strv_add(char ***v, size_t *n, const char *s);
+/* Removes every element equal to s, or starting with s when s ends in
+ * '=' ("size="). Returns how many went. */
+size_t hd_strv_remove(char **v, size_t *n, const char *s);
+
+/* Lexically clean absolute form of p ("//a/./b/../c/" -> "/a/c"); ".."
+ * never climbs above "/". A relative p is taken from "/". */
+char *hd_path_clean(const char *p);
+/* a is b or below it. */
+bool hd_path_within(const char *a, const char *b);
+
+int hd_ov_mounts(hd_ov *c, oci_spec *s);
+
+#endif
