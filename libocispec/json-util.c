@@ -179,7 +179,24 @@ int oci_jp_fail(oci_jp *p, const char *fmt, ...) {
     p->err = oci_xasprintf("%s: %s", p->path, what);
     free(what);
   }
+  /* Keys in the path come from the input; the message stays one line. */
+  for (char *c = p->err; *c; c++)
+    if ((unsigned char)*c < 0x20)
+      *c = ' ';
   return -1;
+}
+
+char *oci_quote_for_message(const char *s) {
+  enum { MAX = 64 };
+  if (strlen(s) <= MAX)
+    return oci_json_quote(s);
+  char cut[MAX + 1];
+  memcpy(cut, s, MAX);
+  cut[MAX] = '\0';
+  char *q = oci_json_quote(cut);
+  char *out = oci_xasprintf("%s...", q);
+  free(q);
+  return out;
 }
 
 const char *oci_json_kind(yajl_val v) {
@@ -217,9 +234,41 @@ static void squash_to_one_line(char *s) {
   *o = '\0';
 }
 
+/* yajl builds the tree iteratively but frees it recursively, so a few
+ * million '[' would overflow the stack. No OCI document nests deeper than
+ * a dozen levels; the scan costs one pass over the text. */
+#define OCI_JSON_MAX_DEPTH 256
+
+static bool nesting_too_deep(const char *s, size_t len) {
+  size_t depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    if (in_string) {
+      if (c == '\\')
+        i++;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > OCI_JSON_MAX_DEPTH)
+        return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 yajl_val oci_jp_parse_tree(oci_jp *p, const char *json, size_t len) {
   if (memchr(json, '\0', len) != NULL) {
     oci_jp_fail(p, "invalid JSON: NUL byte in input");
+    return NULL;
+  }
+  if (nesting_too_deep(json, len)) {
+    oci_jp_fail(p, "invalid JSON: nested deeper than %d levels",
+                OCI_JSON_MAX_DEPTH);
     return NULL;
   }
   /* yajl_tree_parse wants a C string; the input is a counted buffer. */
@@ -353,8 +402,7 @@ int oci_val_u64(oci_jp *p, yajl_val v, uint64_t max, uint64_t *out) {
   return 0;
 }
 
-int oci_val_i64(oci_jp *p, yajl_val v, int64_t min, int64_t max,
-                int64_t *out) {
+int oci_val_i64(oci_jp *p, yajl_val v, int64_t min, int64_t max, int64_t *out) {
   if (!YAJL_IS_NUMBER(v))
     return oci_jp_fail(p, "expected an integer, got %s", oci_json_kind(v));
   const char *raw = v->u.number.r;
@@ -415,8 +463,8 @@ int oci_get_u32(oci_jp *p, yajl_val obj, const char *key, uint32_t *out,
   return 0;
 }
 
-static int array_field(oci_jp *p, yajl_val obj, const char *key,
-                       bool required, yajl_val *v, size_t *old) {
+static int array_field(oci_jp *p, yajl_val obj, const char *key, bool required,
+                       yajl_val *v, size_t *old) {
   if (field(p, obj, key, required, v, old) < 0)
     return -1;
   if (*v != NULL && !YAJL_IS_ARRAY(*v)) {

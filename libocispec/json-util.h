@@ -48,6 +48,8 @@ void oci_jp_pop(oci_jp *p, size_t old_len);
 int oci_jp_fail(oci_jp *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *oci_json_kind(yajl_val v); /* "a string", "an array", ... */
+/* s quoted and escaped for an error message, cut after 64 bytes. */
+char *oci_quote_for_message(const char *s);
 
 /* Parse text into a tree, or fill p->err with "invalid JSON: ...". */
 yajl_val oci_jp_parse_tree(oci_jp *p, const char *json, size_t len);
@@ -76,8 +78,7 @@ int oci_get_kv(oci_jp *p, yajl_val obj, const char *key, oci_kv **out,
                size_t *len);
 /* The value itself, path already pushed. */
 int oci_val_u64(oci_jp *p, yajl_val v, uint64_t max, uint64_t *out);
-int oci_val_i64(oci_jp *p, yajl_val v, int64_t min, int64_t max,
-                int64_t *out);
+int oci_val_i64(oci_jp *p, yajl_val v, int64_t min, int64_t max, int64_t *out);
 int oci_val_string(oci_jp *p, yajl_val v, char **out);
 
 /* obj[key] as an array of objects: allocates *out (zeroed elements, *len

@@ -126,14 +126,14 @@ static void add_rootless_user_ns(oci_linux *l) {
 
 static oci_linux *default_linux(bool rootless) {
   static const char *const masked[] = {
-      "/proc/acpi",        "/proc/asound",      "/proc/interrupts",
-      "/proc/kcore",       "/proc/keys",        "/proc/latency_stats",
-      "/proc/sched_debug", "/proc/scsi",        "/proc/timer_list",
-      "/proc/timer_stats", "/sys/firmware",     "/sys/devices/virtual/powercap"};
+      "/proc/acpi",        "/proc/asound",  "/proc/interrupts",
+      "/proc/kcore",       "/proc/keys",    "/proc/latency_stats",
+      "/proc/sched_debug", "/proc/scsi",    "/proc/timer_list",
+      "/proc/timer_stats", "/sys/firmware", "/sys/devices/virtual/powercap"};
   static const char *const readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq",
                                          "/proc/sys", "/proc/sysrq-trigger"};
-  static const oci_namespace_type ns[] = {OCI_NS_PID, OCI_NS_NETWORK,
-                                          OCI_NS_IPC, OCI_NS_UTS,
+  static const oci_namespace_type ns[] = {OCI_NS_PID,   OCI_NS_NETWORK,
+                                          OCI_NS_IPC,   OCI_NS_UTS,
                                           OCI_NS_MOUNT, OCI_NS_CGROUP};
   oci_linux *l = oci_xcalloc(1, sizeof *l);
   l->namespaces = oci_xcalloc(ARRAY_LEN(ns) + 1, sizeof *l->namespaces);

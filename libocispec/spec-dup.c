@@ -98,8 +98,8 @@ static oci_blkio *blkio_dup(const oci_blkio *b) {
     return NULL;
   oci_blkio *d = oci_xmemdup(b, sizeof *b);
   d->weight_device = DUP_POD_ARRAY(b->weight_device, b->weight_device_len);
-  d->throttle_read_bps_device = DUP_POD_ARRAY(
-      b->throttle_read_bps_device, b->throttle_read_bps_device_len);
+  d->throttle_read_bps_device = DUP_POD_ARRAY(b->throttle_read_bps_device,
+                                              b->throttle_read_bps_device_len);
   d->throttle_write_bps_device = DUP_POD_ARRAY(
       b->throttle_write_bps_device, b->throttle_write_bps_device_len);
   d->throttle_read_iops_device = DUP_POD_ARRAY(
@@ -124,7 +124,8 @@ oci_resources *oci_resources_dup(const oci_resources *r) {
   }
   d->pids = oci_xmemdup(r->pids, sizeof *r->pids);
   d->block_io = blkio_dup(r->block_io);
-  d->hugepage_limits = DUP_POD_ARRAY(r->hugepage_limits, r->hugepage_limits_len);
+  d->hugepage_limits =
+      DUP_POD_ARRAY(r->hugepage_limits, r->hugepage_limits_len);
   for (size_t i = 0; d->hugepage_limits && i < r->hugepage_limits_len; i++)
     d->hugepage_limits[i].page_size =
         oci_xstrdup(r->hugepage_limits[i].page_size);

@@ -264,8 +264,8 @@ void oci_gen_linux(yajl_gen g, const oci_linux *l) {
   oci_gen_key_str(g, "rootfsPropagation", l->rootfs_propagation);
   oci_gen_key_strv(g, "maskedPaths", l->masked_paths, l->masked_paths_len,
                    false);
-  oci_gen_key_strv(g, "readonlyPaths", l->readonly_paths,
-                   l->readonly_paths_len, false);
+  oci_gen_key_strv(g, "readonlyPaths", l->readonly_paths, l->readonly_paths_len,
+                   false);
   oci_gen_key_str(g, "mountLabel", l->mount_label);
   if (l->personality) {
     oci_gen_str(g, "personality");

@@ -58,8 +58,7 @@ static void gen_capabilities(yajl_gen g, const oci_capabilities *c) {
   yajl_gen_map_open(g);
   oci_gen_key_strv(g, "bounding", c->bounding, c->bounding_len, false);
   oci_gen_key_strv(g, "effective", c->effective, c->effective_len, false);
-  oci_gen_key_strv(g, "inheritable", c->inheritable, c->inheritable_len,
-                   false);
+  oci_gen_key_strv(g, "inheritable", c->inheritable, c->inheritable_len, false);
   oci_gen_key_strv(g, "permitted", c->permitted, c->permitted_len, false);
   oci_gen_key_strv(g, "ambient", c->ambient, c->ambient_len, false);
   yajl_gen_map_close(g);

@@ -21,7 +21,9 @@
 static int fail_at(oci_jp *p, const char *key, const char *what,
                    const char *value) {
   size_t old = oci_jp_push_key(p, key);
-  oci_jp_fail(p, "%s \"%s\"", what, value);
+  char *quoted = oci_quote_for_message(value);
+  oci_jp_fail(p, "%s %s", what, quoted);
+  free(quoted);
   oci_jp_pop(p, old);
   return -1;
 }
@@ -64,10 +66,10 @@ static int parse_device(oci_jp *p, yajl_val v, void *elem) {
   if (oci_get_string(p, v, "path", &d->path, true) < 0 ||
       parse_type_char(p, v, true, "cbup", "unknown device type", &d->type) <
           0 ||
-      oci_get_i64(p, v, "major", INT64_MIN, INT64_MAX, &d->major,
-                  &d->has_major, false) < 0 ||
-      oci_get_i64(p, v, "minor", INT64_MIN, INT64_MAX, &d->minor,
-                  &d->has_minor, false) < 0 ||
+      oci_get_i64(p, v, "major", INT64_MIN, INT64_MAX, &d->major, &d->has_major,
+                  false) < 0 ||
+      oci_get_i64(p, v, "minor", INT64_MIN, INT64_MAX, &d->minor, &d->has_minor,
+                  false) < 0 ||
       oci_get_u32(p, v, "fileMode", &d->file_mode, &d->has_file_mode, false) <
           0 ||
       oci_get_u32(p, v, "uid", &d->uid, &d->has_uid, false) < 0 ||
@@ -88,10 +90,10 @@ static int parse_device_cgroup(oci_jp *p, yajl_val v, void *elem) {
   if (oci_get_bool(p, v, "allow", &d->allow) < 0 ||
       parse_type_char(p, v, false, "acb", "unknown device cgroup type",
                       &d->type) < 0 ||
-      oci_get_i64(p, v, "major", INT64_MIN, INT64_MAX, &d->major,
-                  &d->has_major, false) < 0 ||
-      oci_get_i64(p, v, "minor", INT64_MIN, INT64_MAX, &d->minor,
-                  &d->has_minor, false) < 0 ||
+      oci_get_i64(p, v, "major", INT64_MIN, INT64_MAX, &d->major, &d->has_major,
+                  false) < 0 ||
+      oci_get_i64(p, v, "minor", INT64_MIN, INT64_MAX, &d->minor, &d->has_minor,
+                  false) < 0 ||
       oci_get_string(p, v, "access", &d->access, false) < 0)
     return -1;
   if (d->access != NULL && strspn(d->access, "rwm") != strlen(d->access))
@@ -102,8 +104,8 @@ static int parse_device_cgroup(oci_jp *p, yajl_val v, void *elem) {
 
 static int parse_memory(oci_jp *p, yajl_val v, void *elem) {
   oci_memory *m = elem;
-  if (oci_get_i64(p, v, "limit", INT64_MIN, INT64_MAX, &m->limit,
-                  &m->has_limit, false) < 0 ||
+  if (oci_get_i64(p, v, "limit", INT64_MIN, INT64_MAX, &m->limit, &m->has_limit,
+                  false) < 0 ||
       oci_get_i64(p, v, "reservation", INT64_MIN, INT64_MAX, &m->reservation,
                   &m->has_reservation, false) < 0 ||
       oci_get_i64(p, v, "swap", INT64_MIN, INT64_MAX, &m->swap, &m->has_swap,
@@ -134,10 +136,10 @@ static int parse_cpu(oci_jp *p, yajl_val v, void *elem) {
   oci_cpu *c = elem;
   if (oci_get_u64(p, v, "shares", UINT64_MAX, &c->shares, &c->has_shares,
                   false) < 0 ||
-      oci_get_i64(p, v, "quota", INT64_MIN, INT64_MAX, &c->quota,
-                  &c->has_quota, false) < 0 ||
-      oci_get_u64(p, v, "burst", UINT64_MAX, &c->burst, &c->has_burst,
+      oci_get_i64(p, v, "quota", INT64_MIN, INT64_MAX, &c->quota, &c->has_quota,
                   false) < 0 ||
+      oci_get_u64(p, v, "burst", UINT64_MAX, &c->burst, &c->has_burst, false) <
+          0 ||
       oci_get_u64(p, v, "period", UINT64_MAX, &c->period, &c->has_period,
                   false) < 0 ||
       oci_get_i64(p, v, "realtimeRuntime", INT64_MIN, INT64_MAX,
@@ -161,10 +163,10 @@ static int parse_pids(oci_jp *p, yajl_val v, void *elem) {
 static int parse_weight_device(oci_jp *p, yajl_val v, void *elem) {
   oci_weight_device *w = elem;
   uint64_t weight = 0, leaf = 0;
-  if (oci_get_i64(p, v, "major", INT64_MIN, INT64_MAX, &w->major, NULL,
-                  true) < 0 ||
-      oci_get_i64(p, v, "minor", INT64_MIN, INT64_MAX, &w->minor, NULL,
-                  true) < 0 ||
+  if (oci_get_i64(p, v, "major", INT64_MIN, INT64_MAX, &w->major, NULL, true) <
+          0 ||
+      oci_get_i64(p, v, "minor", INT64_MIN, INT64_MAX, &w->minor, NULL, true) <
+          0 ||
       oci_get_u64(p, v, "weight", UINT16_MAX, &weight, &w->has_weight, false) <
           0 ||
       oci_get_u64(p, v, "leafWeight", UINT16_MAX, &leaf, &w->has_leaf_weight,
@@ -177,10 +179,10 @@ static int parse_weight_device(oci_jp *p, yajl_val v, void *elem) {
 
 static int parse_throttle_device(oci_jp *p, yajl_val v, void *elem) {
   oci_throttle_device *t = elem;
-  if (oci_get_i64(p, v, "major", INT64_MIN, INT64_MAX, &t->major, NULL,
-                  true) < 0 ||
-      oci_get_i64(p, v, "minor", INT64_MIN, INT64_MAX, &t->minor, NULL,
-                  true) < 0 ||
+  if (oci_get_i64(p, v, "major", INT64_MIN, INT64_MAX, &t->major, NULL, true) <
+          0 ||
+      oci_get_i64(p, v, "minor", INT64_MIN, INT64_MAX, &t->minor, NULL, true) <
+          0 ||
       oci_get_u64(p, v, "rate", UINT64_MAX, &t->rate, NULL, true) < 0)
     return -1;
   return 0;
@@ -235,12 +237,12 @@ int oci_parse_resources_obj(oci_jp *p, yajl_val v, void *elem) {
                     false) < 0 ||
       oci_get_object(p, v, "memory", sizeof(oci_memory), (void **)&r->memory,
                      parse_memory, false) < 0 ||
-      oci_get_object(p, v, "cpu", sizeof(oci_cpu), (void **)&r->cpu,
-                     parse_cpu, false) < 0 ||
+      oci_get_object(p, v, "cpu", sizeof(oci_cpu), (void **)&r->cpu, parse_cpu,
+                     false) < 0 ||
       oci_get_object(p, v, "pids", sizeof(oci_pids), (void **)&r->pids,
                      parse_pids, false) < 0 ||
-      oci_get_object(p, v, "blockIO", sizeof(oci_blkio),
-                     (void **)&r->block_io, parse_blkio, false) < 0 ||
+      oci_get_object(p, v, "blockIO", sizeof(oci_blkio), (void **)&r->block_io,
+                     parse_blkio, false) < 0 ||
       oci_get_array(p, v, "hugepageLimits", sizeof(oci_hugepage_limit),
                     (void **)&r->hugepage_limits, &r->hugepage_limits_len,
                     parse_hugepage, false) < 0 ||
@@ -342,17 +344,17 @@ int oci_parse_linux_obj(oci_jp *p, yajl_val v, void *elem) {
   if (parse_linux_ids(p, v, l) < 0 ||
       oci_get_kv(p, v, "sysctl", &l->sysctl, &l->sysctl_len) < 0 ||
       oci_get_object(p, v, "resources", sizeof(oci_resources),
-                     (void **)&l->resources, oci_parse_resources_obj, false) <
-          0 ||
+                     (void **)&l->resources, oci_parse_resources_obj,
+                     false) < 0 ||
       oci_get_string(p, v, "cgroupsPath", &l->cgroups_path, false) < 0 ||
       oci_get_array(p, v, "devices", sizeof(oci_device), (void **)&l->devices,
                     &l->devices_len, parse_device, false) < 0 ||
-      oci_get_object(p, v, "seccomp", sizeof(oci_seccomp),
-                     (void **)&l->seccomp, parse_seccomp, false) < 0 ||
-      oci_get_string(p, v, "rootfsPropagation", &l->rootfs_propagation,
-                     false) < 0 ||
-      oci_get_strv(p, v, "maskedPaths", &l->masked_paths,
-                   &l->masked_paths_len, false) < 0 ||
+      oci_get_object(p, v, "seccomp", sizeof(oci_seccomp), (void **)&l->seccomp,
+                     parse_seccomp, false) < 0 ||
+      oci_get_string(p, v, "rootfsPropagation", &l->rootfs_propagation, false) <
+          0 ||
+      oci_get_strv(p, v, "maskedPaths", &l->masked_paths, &l->masked_paths_len,
+                   false) < 0 ||
       oci_get_strv(p, v, "readonlyPaths", &l->readonly_paths,
                    &l->readonly_paths_len, false) < 0 ||
       oci_get_string(p, v, "mountLabel", &l->mount_label, false) < 0 ||

@@ -112,7 +112,9 @@ static int parse_cap_set(oci_jp *p, yajl_val v, const char *key, char ***set,
       continue;
     size_t old = oci_jp_push_key(p, key);
     oci_jp_push_index(p, i);
-    oci_jp_fail(p, "unknown capability \"%s\"", (*set)[i]);
+    char *quoted = oci_quote_for_message((*set)[i]);
+    oci_jp_fail(p, "unknown capability %s", quoted);
+    free(quoted);
     oci_jp_pop(p, old);
     return -1;
   }
@@ -123,8 +125,8 @@ static int parse_capabilities(oci_jp *p, yajl_val v, void *elem) {
   oci_capabilities *c = elem;
   if (parse_cap_set(p, v, "bounding", &c->bounding, &c->bounding_len) < 0 ||
       parse_cap_set(p, v, "effective", &c->effective, &c->effective_len) < 0 ||
-      parse_cap_set(p, v, "inheritable", &c->inheritable,
-                    &c->inheritable_len) < 0 ||
+      parse_cap_set(p, v, "inheritable", &c->inheritable, &c->inheritable_len) <
+          0 ||
       parse_cap_set(p, v, "permitted", &c->permitted, &c->permitted_len) < 0 ||
       parse_cap_set(p, v, "ambient", &c->ambient, &c->ambient_len) < 0)
     return -1;
@@ -183,7 +185,9 @@ static int check_args_and_cwd(oci_jp *p, const oci_process *proc) {
     oci_jp_pop(p, old);
   } else if (proc->cwd[0] != '/') {
     size_t old = oci_jp_push_key(p, "cwd");
-    r = oci_jp_fail(p, "must be an absolute path, got \"%s\"", proc->cwd);
+    char *quoted = oci_quote_for_message(proc->cwd);
+    r = oci_jp_fail(p, "must be an absolute path, got %s", quoted);
+    free(quoted);
     oci_jp_pop(p, old);
   }
   return r;
@@ -214,8 +218,8 @@ int oci_parse_process_obj(oci_jp *p, yajl_val v, void *elem) {
       oci_get_bool(p, v, "noNewPrivileges", &proc->no_new_privileges) < 0 ||
       oci_get_i64(p, v, "oomScoreAdj", -1000, 1000, &oom,
                   &proc->has_oom_score_adj, false) < 0 ||
-      oci_get_string(p, v, "apparmorProfile", &proc->apparmor_profile,
-                     false) < 0 ||
+      oci_get_string(p, v, "apparmorProfile", &proc->apparmor_profile, false) <
+          0 ||
       oci_get_string(p, v, "selinuxLabel", &proc->selinux_label, false) < 0 ||
       parse_inline_object(p, v, "ioPriority", proc, parse_io_priority) < 0 ||
       parse_inline_object(p, v, "scheduler", proc, parse_scheduler) < 0)
@@ -271,8 +275,8 @@ static int parse_spec_obj(oci_jp *p, yajl_val v, oci_spec *s) {
                      parse_root, false) < 0 ||
       oci_get_array(p, v, "mounts", sizeof(oci_mount), (void **)&s->mounts,
                     &s->mounts_len, parse_mount, false) < 0 ||
-      oci_get_object(p, v, "process", sizeof(oci_process),
-                     (void **)&s->process, oci_parse_process_obj, false) < 0 ||
+      oci_get_object(p, v, "process", sizeof(oci_process), (void **)&s->process,
+                     oci_parse_process_obj, false) < 0 ||
       oci_get_string(p, v, "hostname", &s->hostname, false) < 0 ||
       oci_get_string(p, v, "domainname", &s->domainname, false) < 0 ||
       oci_get_object(p, v, "hooks", sizeof(oci_hooks), (void **)&s->hooks,
@@ -310,13 +314,19 @@ static void *parse_document(const char *json, size_t len, size_t size,
 static int spec_fn(oci_jp *p, yajl_val v, void *elem) {
   return parse_spec_obj(p, v, elem);
 }
-static void spec_free_fn(void *s) { oci_spec_free(s); }
-static void process_free_fn(void *s) { oci_process_free(s); }
-static void resources_free_fn(void *s) { oci_resources_free(s); }
+static void spec_free_fn(void *s) {
+  oci_spec_free(s);
+}
+static void process_free_fn(void *s) {
+  oci_process_free(s);
+}
+static void resources_free_fn(void *s) {
+  oci_resources_free(s);
+}
 
 oci_spec *oci_spec_parse(const char *json, size_t len, oci_parse_error *err) {
-  return parse_document(json, len, sizeof(oci_spec), spec_fn, spec_free_fn,
-                        err, NULL);
+  return parse_document(json, len, sizeof(oci_spec), spec_fn, spec_free_fn, err,
+                        NULL);
 }
 
 oci_process *oci_process_parse(const char *json, size_t len,
@@ -396,8 +406,8 @@ oci_spec *oci_spec_parse_file(const char *path, oci_parse_error *err) {
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
       st.st_size > (off_t)OCI_SPEC_MAX_FILE_SIZE) {
     close(fd);
-    set_error(err, "%s: file is %lld bytes, larger than the %u MiB limit",
-              name, (long long)st.st_size, OCI_SPEC_MAX_FILE_SIZE >> 20);
+    set_error(err, "%s: file is %lld bytes, larger than the %u MiB limit", name,
+              (long long)st.st_size, OCI_SPEC_MAX_FILE_SIZE >> 20);
     return NULL;
   }
   size_t len = 0;

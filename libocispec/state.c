@@ -5,8 +5,8 @@
  * private form nests everything else under "hardened", so a reader that
  * knows only the OCI document can still read a state file. */
 #define OCI_JSON_INTERNAL
-#include "json-util.h"
 #include "state.h"
+#include "json-util.h"
 
 #include <stdlib.h>
 
@@ -85,8 +85,8 @@ static int parse_override(oci_jp *p, yajl_val v, void *elem) {
 
 static int parse_private(oci_jp *p, yajl_val v, void *elem) {
   oci_state *s = elem;
-  if (oci_get_u64(p, v, "pid_start_time", UINT64_MAX, &s->pid_start_time,
-                  NULL, false) < 0 ||
+  if (oci_get_u64(p, v, "pid_start_time", UINT64_MAX, &s->pid_start_time, NULL,
+                  false) < 0 ||
       oci_get_string(p, v, "cgroup_path", &s->cgroup_path, false) < 0 ||
       oci_get_bool(p, v, "systemd_cgroup", &s->systemd_cgroup) < 0 ||
       oci_get_array(p, v, "overrides", sizeof(oci_override),
@@ -128,8 +128,7 @@ static int parse_state_obj(oci_jp *p, yajl_val v, oci_state *s) {
   return 0;
 }
 
-oci_state *oci_state_parse(const char *json, size_t len,
-                           oci_parse_error *err) {
+oci_state *oci_state_parse(const char *json, size_t len, oci_parse_error *err) {
   oci_jp p = {.len = 0};
   oci_state *s = NULL;
   yajl_val tree = oci_jp_parse_tree(&p, json, len);

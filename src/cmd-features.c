@@ -21,12 +21,12 @@ static void add_all(oci_strlist *list, const char *const *items, size_t n) {
 
 /* Options src/libhardened/mounts.c acts on. */
 static const char *const mount_options[] = {
-    "atime",     "bind",        "dev",        "diratime",   "exec",
-    "noatime",   "nodev",       "nodiratime", "noexec",     "norelatime",
-    "nostrictatime", "nosuid",  "nosymfollow", "private",   "rbind",
-    "relatime",  "remount",     "ro",         "rprivate",   "rshared",
-    "rslave",    "runbindable", "rw",         "shared",     "slave",
-    "strictatime", "suid",      "unbindable"};
+    "atime",         "bind",        "dev",         "diratime", "exec",
+    "noatime",       "nodev",       "nodiratime",  "noexec",   "norelatime",
+    "nostrictatime", "nosuid",      "nosymfollow", "private",  "rbind",
+    "relatime",      "remount",     "ro",          "rprivate", "rshared",
+    "rslave",        "runbindable", "rw",          "shared",   "slave",
+    "strictatime",   "suid",        "unbindable"};
 
 static const char *const hooks[] = {"prestart",        "createRuntime",
                                     "createContainer", "startContainer",
@@ -34,10 +34,10 @@ static const char *const hooks[] = {"prestart",        "createRuntime",
 
 /* The common ones libseccomp resolves; hardened hands any name to
  * libseccomp, which has the final word. */
-static const char *const archs[] = {
-    "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",     "SCMP_ARCH_PPC64LE",
-    "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390X",   "SCMP_ARCH_X32",
-    "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64"};
+static const char *const archs[] = {"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",
+                                    "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
+                                    "SCMP_ARCH_S390X",   "SCMP_ARCH_X32",
+                                    "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64"};
 
 /* The flags src/libhardened/seccomp.c accepts. */
 static const char *const seccomp_flags[] = {

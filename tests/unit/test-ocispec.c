@@ -19,20 +19,26 @@ static const char full_config[] =
     "  \"process\": {\n"
     "    \"terminal\": false,\n"
     "    \"consoleSize\": {\"height\": 40, \"width\": 120},\n"
-    "    \"user\": {\"uid\": 1000, \"gid\": 1000, \"umask\": 18, \"additionalGids\": [10, 4294967295], \"username\": \"app\"},\n"
+    "    \"user\": {\"uid\": 1000, \"gid\": 1000, \"umask\": 18, "
+    "\"additionalGids\": [10, 4294967295], \"username\": \"app\"},\n"
     "    \"args\": [\"/usr/bin/nginx\", \"-g\", \"daemon off;\"],\n"
-    "    \"env\": [\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", \"HOSTNAME=web1\", \"NGINX_VERSION=1.25.3\"],\n"
+    "    \"env\": "
+    "[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\", "
+    "\"HOSTNAME=web1\", \"NGINX_VERSION=1.25.3\"],\n"
     "    \"cwd\": \"/srv/www\",\n"
     "    \"capabilities\": {\n"
-    "      \"bounding\": [\"CAP_CHOWN\", \"CAP_DAC_OVERRIDE\", \"CAP_NET_BIND_SERVICE\", \"CAP_CHECKPOINT_RESTORE\"],\n"
+    "      \"bounding\": [\"CAP_CHOWN\", \"CAP_DAC_OVERRIDE\", "
+    "\"CAP_NET_BIND_SERVICE\", \"CAP_CHECKPOINT_RESTORE\"],\n"
     "      \"effective\": [\"CAP_CHOWN\", \"CAP_NET_BIND_SERVICE\"],\n"
     "      \"inheritable\": [],\n"
     "      \"permitted\": [\"CAP_CHOWN\", \"CAP_NET_BIND_SERVICE\"],\n"
     "      \"ambient\": [\"CAP_NET_BIND_SERVICE\"]\n"
     "    },\n"
     "    \"rlimits\": [\n"
-    "      {\"type\": \"RLIMIT_NOFILE\", \"hard\": 1048576, \"soft\": 1048576},\n"
-    "      {\"type\": \"RLIMIT_CORE\", \"hard\": 18446744073709551615, \"soft\": 0}\n"
+    "      {\"type\": \"RLIMIT_NOFILE\", \"hard\": 1048576, \"soft\": "
+    "1048576},\n"
+    "      {\"type\": \"RLIMIT_CORE\", \"hard\": 18446744073709551615, "
+    "\"soft\": 0}\n"
     "    ],\n"
     "    \"noNewPrivileges\": true,\n"
     "    \"oomScoreAdj\": -500,\n"
@@ -41,86 +47,139 @@ static const char full_config[] =
     "    \"ioPriority\": {\"class\": \"IOPRIO_CLASS_BE\", \"priority\": 4},\n"
     "    \"scheduler\": {\"policy\": \"SCHED_OTHER\", \"nice\": 0}\n"
     "  },\n"
-    "  \"root\": {\"path\": \"/var/lib/docker/overlay2/abc/merged\", \"readonly\": false},\n"
+    "  \"root\": {\"path\": \"/var/lib/docker/overlay2/abc/merged\", "
+    "\"readonly\": false},\n"
     "  \"hostname\": \"web1\",\n"
     "  \"domainname\": \"example.org\",\n"
     "  \"mounts\": [\n"
-    "    {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\", \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n"
-    "    {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},\n"
-    "    {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\", \"options\": [\"nosuid\", \"noexec\", \"newinstance\", \"ptmxmode=0666\", \"mode=0620\", \"gid=5\"]},\n"
-    "    {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]},\n"
-    "    {\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"ro\", \"nosuid\", \"noexec\", \"nodev\"]},\n"
-    "    {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\", \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n"
-    "    {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": \"shm\", \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", \"size=67108864\"]},\n"
-    "    {\"destination\": \"/etc/resolv.conf\", \"type\": \"bind\", \"source\": \"/var/lib/docker/containers/abc/resolv.conf\", \"options\": [\"rbind\", \"rprivate\"]},\n"
-    "    {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"/srv/data\", \"options\": [\"rbind\", \"ro\"],\n"
-    "     \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],\n"
-    "     \"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": 65536}]},\n"
+    "    {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": "
+    "\"proc\", \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n"
+    "    {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": "
+    "\"tmpfs\", \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", "
+    "\"size=65536k\"]},\n"
+    "    {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": "
+    "\"devpts\", \"options\": [\"nosuid\", \"noexec\", \"newinstance\", "
+    "\"ptmxmode=0666\", \"mode=0620\", \"gid=5\"]},\n"
+    "    {\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": "
+    "\"sysfs\", \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"ro\"]},\n"
+    "    {\"destination\": \"/sys/fs/cgroup\", \"type\": \"cgroup\", "
+    "\"source\": \"cgroup\", \"options\": [\"ro\", \"nosuid\", \"noexec\", "
+    "\"nodev\"]},\n"
+    "    {\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": "
+    "\"mqueue\", \"options\": [\"nosuid\", \"noexec\", \"nodev\"]},\n"
+    "    {\"destination\": \"/dev/shm\", \"type\": \"tmpfs\", \"source\": "
+    "\"shm\", \"options\": [\"nosuid\", \"noexec\", \"nodev\", \"mode=1777\", "
+    "\"size=67108864\"]},\n"
+    "    {\"destination\": \"/etc/resolv.conf\", \"type\": \"bind\", "
+    "\"source\": \"/var/lib/docker/containers/abc/resolv.conf\", \"options\": "
+    "[\"rbind\", \"rprivate\"]},\n"
+    "    {\"destination\": \"/data\", \"type\": \"bind\", \"source\": "
+    "\"/srv/data\", \"options\": [\"rbind\", \"ro\"],\n"
+    "     \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": "
+    "65536}],\n"
+    "     \"gidMappings\": [{\"containerID\": 0, \"hostID\": 200000, \"size\": "
+    "65536}]},\n"
     "    {\"destination\": \"/empty\"}\n"
     "  ],\n"
     "  \"hooks\": {\n"
-    "    \"prestart\": [{\"path\": \"/usr/bin/netns-hook\", \"args\": [\"netns-hook\", \"prestart\"], \"env\": [\"A=1\"], \"timeout\": 5}],\n"
+    "    \"prestart\": [{\"path\": \"/usr/bin/netns-hook\", \"args\": "
+    "[\"netns-hook\", \"prestart\"], \"env\": [\"A=1\"], \"timeout\": 5}],\n"
     "    \"createRuntime\": [{\"path\": \"/usr/libexec/oci/hooks.d/a\"}],\n"
     "    \"createContainer\": [{\"path\": \"/bin/cc\", \"args\": [\"cc\"]}],\n"
     "    \"startContainer\": [{\"path\": \"/bin/sc\"}],\n"
-    "    \"poststart\": [{\"path\": \"/bin/ps1\"}, {\"path\": \"/bin/ps2\", \"timeout\": 30}],\n"
-    "    \"poststop\": [{\"path\": \"/usr/bin/cleanup\", \"args\": [\"cleanup\", \"--all\"]}]\n"
+    "    \"poststart\": [{\"path\": \"/bin/ps1\"}, {\"path\": \"/bin/ps2\", "
+    "\"timeout\": 30}],\n"
+    "    \"poststop\": [{\"path\": \"/usr/bin/cleanup\", \"args\": "
+    "[\"cleanup\", \"--all\"]}]\n"
     "  },\n"
-    "  \"annotations\": {\"com.example.key\": \"value\", \"org.opencontainers.image.ref.name\": \"nginx\"},\n"
+    "  \"annotations\": {\"com.example.key\": \"value\", "
+    "\"org.opencontainers.image.ref.name\": \"nginx\"},\n"
     "  \"linux\": {\n"
-    "    \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],\n"
-    "    \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}, {\"containerID\": 65536, \"hostID\": 300000, \"size\": 1}],\n"
-    "    \"sysctl\": {\"net.ipv4.ip_unprivileged_port_start\": \"0\", \"net.core.somaxconn\": \"1024\"},\n"
+    "    \"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": "
+    "65536}],\n"
+    "    \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": "
+    "65536}, {\"containerID\": 65536, \"hostID\": 300000, \"size\": 1}],\n"
+    "    \"sysctl\": {\"net.ipv4.ip_unprivileged_port_start\": \"0\", "
+    "\"net.core.somaxconn\": \"1024\"},\n"
     "    \"resources\": {\n"
     "      \"devices\": [\n"
     "        {\"allow\": false, \"access\": \"rwm\"},\n"
-    "        {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"},\n"
-    "        {\"allow\": true, \"type\": \"c\", \"major\": 136, \"access\": \"rw\"},\n"
-    "        {\"allow\": true, \"type\": \"b\", \"major\": 8, \"minor\": 0, \"access\": \"r\"}\n"
+    "        {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, "
+    "\"access\": \"rwm\"},\n"
+    "        {\"allow\": true, \"type\": \"c\", \"major\": 136, \"access\": "
+    "\"rw\"},\n"
+    "        {\"allow\": true, \"type\": \"b\", \"major\": 8, \"minor\": 0, "
+    "\"access\": \"r\"}\n"
     "      ],\n"
-    "      \"memory\": {\"limit\": 536870912, \"reservation\": 268435456, \"swap\": -1, \"kernel\": 0, \"kernelTCP\": 1048576, \"swappiness\": 60, \"disableOOMKiller\": false, \"useHierarchy\": true, \"checkBeforeUpdate\": true},\n"
-    "      \"cpu\": {\"shares\": 1024, \"quota\": 50000, \"burst\": 10000, \"period\": 100000, \"realtimeRuntime\": 950000, \"realtimePeriod\": 1000000, \"cpus\": \"0-1\", \"mems\": \"0\", \"idle\": 1},\n"
+    "      \"memory\": {\"limit\": 536870912, \"reservation\": 268435456, "
+    "\"swap\": -1, \"kernel\": 0, \"kernelTCP\": 1048576, \"swappiness\": 60, "
+    "\"disableOOMKiller\": false, \"useHierarchy\": true, "
+    "\"checkBeforeUpdate\": true},\n"
+    "      \"cpu\": {\"shares\": 1024, \"quota\": 50000, \"burst\": 10000, "
+    "\"period\": 100000, \"realtimeRuntime\": 950000, \"realtimePeriod\": "
+    "1000000, \"cpus\": \"0-1\", \"mems\": \"0\", \"idle\": 1},\n"
     "      \"pids\": {\"limit\": 512},\n"
     "      \"blockIO\": {\n"
     "        \"weight\": 500, \"leafWeight\": 300,\n"
-    "        \"weightDevice\": [{\"major\": 8, \"minor\": 0, \"weight\": 600, \"leafWeight\": 200}, {\"major\": 8, \"minor\": 16}],\n"
-    "        \"throttleReadBpsDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 104857600}],\n"
-    "        \"throttleWriteBpsDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 52428800}],\n"
-    "        \"throttleReadIOPSDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 1000}],\n"
-    "        \"throttleWriteIOPSDevice\": [{\"major\": 8, \"minor\": 0, \"rate\": 500}]\n"
+    "        \"weightDevice\": [{\"major\": 8, \"minor\": 0, \"weight\": 600, "
+    "\"leafWeight\": 200}, {\"major\": 8, \"minor\": 16}],\n"
+    "        \"throttleReadBpsDevice\": [{\"major\": 8, \"minor\": 0, "
+    "\"rate\": 104857600}],\n"
+    "        \"throttleWriteBpsDevice\": [{\"major\": 8, \"minor\": 0, "
+    "\"rate\": 52428800}],\n"
+    "        \"throttleReadIOPSDevice\": [{\"major\": 8, \"minor\": 0, "
+    "\"rate\": 1000}],\n"
+    "        \"throttleWriteIOPSDevice\": [{\"major\": 8, \"minor\": 0, "
+    "\"rate\": 500}]\n"
     "      },\n"
-    "      \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 209715200}, {\"pageSize\": \"1GB\", \"limit\": 0}],\n"
-    "      \"unified\": {\"memory.high\": \"400000000\", \"io.weight\": \"default 100\"},\n"
+    "      \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 209715200}, "
+    "{\"pageSize\": \"1GB\", \"limit\": 0}],\n"
+    "      \"unified\": {\"memory.high\": \"400000000\", \"io.weight\": "
+    "\"default 100\"},\n"
     "      \"network\": {\"classID\": 1048577}\n"
     "    },\n"
     "    \"cgroupsPath\": \"/docker/abc\",\n"
     "    \"namespaces\": [\n"
-    "      {\"type\": \"pid\"}, {\"type\": \"network\", \"path\": \"/var/run/netns/web1\"}, {\"type\": \"ipc\"},\n"
-    "      {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"user\"}, {\"type\": \"cgroup\"}, {\"type\": \"time\"}\n"
+    "      {\"type\": \"pid\"}, {\"type\": \"network\", \"path\": "
+    "\"/var/run/netns/web1\"}, {\"type\": \"ipc\"},\n"
+    "      {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"user\"}, "
+    "{\"type\": \"cgroup\"}, {\"type\": \"time\"}\n"
     "    ],\n"
     "    \"devices\": [\n"
-    "      {\"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10, \"minor\": 229, \"fileMode\": 438, \"uid\": 0, \"gid\": 0},\n"
-    "      {\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0},\n"
+    "      {\"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10, "
+    "\"minor\": 229, \"fileMode\": 438, \"uid\": 0, \"gid\": 0},\n"
+    "      {\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": "
+    "0},\n"
     "      {\"path\": \"/dev/myfifo\", \"type\": \"p\"}\n"
     "    ],\n"
     "    \"seccomp\": {\n"
     "      \"defaultAction\": \"SCMP_ACT_ERRNO\",\n"
     "      \"defaultErrnoRet\": 1,\n"
-    "      \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", \"SCMP_ARCH_X32\"],\n"
+    "      \"architectures\": [\"SCMP_ARCH_X86_64\", \"SCMP_ARCH_X86\", "
+    "\"SCMP_ARCH_X32\"],\n"
     "      \"flags\": [\"SECCOMP_FILTER_FLAG_LOG\"],\n"
     "      \"listenerPath\": \"/run/seccomp-agent.sock\",\n"
     "      \"listenerMetadata\": \"meta\",\n"
     "      \"syscalls\": [\n"
-    "        {\"names\": [\"accept\", \"accept4\", \"read\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"},\n"
-    "        {\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]},\n"
-    "        {\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 2114060288, \"valueTwo\": 0, \"op\": \"SCMP_CMP_MASKED_EQ\"}]},\n"
-    "        {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 38, \"args\": [{\"index\": 0, \"value\": 40, \"valueTwo\": 7, \"op\": \"SCMP_CMP_NE\"}, {\"index\": 1, \"value\": 18446744073709551615, \"op\": \"SCMP_CMP_GE\"}]},\n"
-    "        {\"names\": [\"ptrace\"], \"action\": \"SCMP_ACT_KILL_PROCESS\"},\n"
+    "        {\"names\": [\"accept\", \"accept4\", \"read\", \"write\"], "
+    "\"action\": \"SCMP_ACT_ALLOW\"},\n"
+    "        {\"names\": [\"personality\"], \"action\": \"SCMP_ACT_ALLOW\", "
+    "\"args\": [{\"index\": 0, \"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]},\n"
+    "        {\"names\": [\"clone\"], \"action\": \"SCMP_ACT_ALLOW\", "
+    "\"args\": [{\"index\": 0, \"value\": 2114060288, \"valueTwo\": 0, \"op\": "
+    "\"SCMP_CMP_MASKED_EQ\"}]},\n"
+    "        {\"names\": [\"socket\"], \"action\": \"SCMP_ACT_ERRNO\", "
+    "\"errnoRet\": 38, \"args\": [{\"index\": 0, \"value\": 40, \"valueTwo\": "
+    "7, \"op\": \"SCMP_CMP_NE\"}, {\"index\": 1, \"value\": "
+    "18446744073709551615, \"op\": \"SCMP_CMP_GE\"}]},\n"
+    "        {\"names\": [\"ptrace\"], \"action\": "
+    "\"SCMP_ACT_KILL_PROCESS\"},\n"
     "        {\"names\": [\"mount\"], \"action\": \"SCMP_ACT_NOTIFY\"}\n"
     "      ]\n"
     "    },\n"
     "    \"rootfsPropagation\": \"rprivate\",\n"
-    "    \"maskedPaths\": [\"/proc/acpi\", \"/proc/kcore\", \"/sys/firmware\"],\n"
+    "    \"maskedPaths\": [\"/proc/acpi\", \"/proc/kcore\", "
+    "\"/sys/firmware\"],\n"
     "    \"readonlyPaths\": [\"/proc/bus\", \"/proc/sys\"],\n"
     "    \"mountLabel\": \"system_u:object_r:container_file_t:s0:c1,c2\",\n"
     "    \"personality\": {\"domain\": \"LINUX32\", \"flags\": []},\n"
@@ -395,7 +454,8 @@ static void test_dup(void) {
   oci_spec_free(d);
 
   oci_process *p = oci_process_dup(s->process);
-  char *pa = oci_process_emit(s->process, false), *pb = oci_process_emit(p, false);
+  char *pa = oci_process_emit(s->process, false),
+       *pb = oci_process_emit(p, false);
   CHECK_STR(pb, pa);
   free(pa);
   free(pb);
@@ -476,12 +536,13 @@ static void test_errors(void) {
                "[\"read\"],\"action\":\"SCMP_ACT_X\"}]}}}",
                "linux.seccomp.syscalls[0].action: unknown seccomp action "
                "\"SCMP_ACT_X\"");
-  expect_error("{\"ociVersion\":\"1.2.0\",\"linux\":{\"seccomp\":{"
-               "\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
-               "[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
-               "\"value\":1,\"op\":\"SCMP_CMP_XX\"}]}]}}}",
-               "linux.seccomp.syscalls[0].args[0].op: unknown seccomp "
-               "operator \"SCMP_CMP_XX\"");
+  expect_error(
+      "{\"ociVersion\":\"1.2.0\",\"linux\":{\"seccomp\":{"
+      "\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
+      "[\"read\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+      "\"value\":1,\"op\":\"SCMP_CMP_XX\"}]}]}}}",
+      "linux.seccomp.syscalls[0].args[0].op: unknown seccomp "
+      "operator \"SCMP_CMP_XX\"");
   expect_error(PROC(",\"capabilities\":{\"bounding\":[\"CAP_CHOWN\","
                     "\"CAP_KILL\",\"CAP_BPF\",\"CAP_FOO\"]}"),
                "process.capabilities.bounding[3]: unknown capability "
@@ -531,6 +592,50 @@ static void test_errors(void) {
                "hooks.prestart[0].timeout: must be greater than zero, got 0");
 }
 
+static void test_hostile_input(void) {
+  /* Values in messages are escaped and cut, so the message stays one
+   * short line whatever the input holds. */
+  expect_error("{\"ociVersion\":\"1.2.0\",\"linux\":{\"namespaces\":"
+               "[{\"type\":\"a\\nb\"}]}}",
+               "linux.namespaces[0].type: unknown namespace type \"a\\nb\"");
+  char long_cap[300];
+  memset(long_cap, 'A', sizeof long_cap - 1);
+  long_cap[sizeof long_cap - 1] = '\0';
+  char *json = NULL;
+  if (asprintf(&json, PROC(",\"capabilities\":{\"ambient\":[\"%s\"]}"),
+               long_cap) < 0)
+    return;
+  oci_parse_error err = {0};
+  CHECK(parse_str(json, &err) == NULL);
+  CHECK(err.msg && strlen(err.msg) < 150);
+  CHECK(err.msg && strstr(err.msg, "AAAA\"...") != NULL);
+  oci_parse_error_clear(&err);
+  free(json);
+
+  /* Deep nesting is refused before yajl builds (and recursively frees)
+   * a tree that would overflow the stack. */
+  size_t depth = 1000000;
+  char *deep = malloc(2 * depth + 40);
+  size_t n = (size_t)sprintf(deep, "{\"ociVersion\":\"1\",\"x\":");
+  memset(deep + n, '[', depth);
+  memset(deep + n + depth, ']', depth);
+  strcpy(deep + n + 2 * depth, "}");
+  CHECK(oci_spec_parse(deep, strlen(deep), &err) == NULL);
+  CHECK_STR(err.msg, "invalid JSON: nested deeper than 256 levels");
+  oci_parse_error_clear(&err);
+  free(deep);
+  /* Brackets inside strings do not count. */
+  const char *in_str = "{\"ociVersion\":\"[[[[[[[[[[[[[[[[[[[[\\\"[[\"}";
+  oci_spec *s = parse_str(in_str, &err);
+  CHECK(s != NULL);
+  oci_spec_free(s);
+  oci_parse_error_clear(&err);
+  const char *nul = "{\"ociVersion\":\"1\"}\0garbage";
+  CHECK(oci_spec_parse(nul, 25, &err) == NULL);
+  CHECK_STR(err.msg, "invalid JSON: NUL byte in input");
+  oci_parse_error_clear(&err);
+}
+
 static void test_lenient(void) {
   /* Unknown keys anywhere are ignored; null means absent. */
   const char *json =
@@ -538,7 +643,8 @@ static void test_lenient(void) {
       "\"hostname\":null,\"root\":{\"path\":\"rootfs\",\"newThing\":1},"
       "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":5,"
       "\"gid\":6,\"umask\":null},\"capabilities\":null,\"whatever\":true},"
-      "\"linux\":{\"resources\":{\"memory\":null,\"rdma\":{}},\"netDevices\":{}}}";
+      "\"linux\":{\"resources\":{\"memory\":null,\"rdma\":{}},\"netDevices\":{}"
+      "}}";
   oci_parse_error err = {0};
   oci_spec *s = parse_str(json, &err);
   CHECK(s != NULL);
@@ -586,7 +692,8 @@ static void test_process_parse(void) {
   const char *json =
       "{\"terminal\":true,\"user\":{\"uid\":1000,\"gid\":100},"
       "\"args\":[\"/bin/ls\",\"-l\"],\"cwd\":\"/tmp\",\"env\":[\"A=b\"],"
-      "\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},\"noNewPrivileges\":true}";
+      "\"capabilities\":{\"bounding\":[\"CAP_KILL\"]},\"noNewPrivileges\":"
+      "true}";
   oci_parse_error err = {0};
   oci_process *p = oci_process_parse(json, strlen(json), &err);
   CHECK(p != NULL);
@@ -608,19 +715,20 @@ static void test_process_parse(void) {
     oci_process_free(again);
   }
   oci_process_free(p);
-  const char *bad = "{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
-                    "\"cwd\":\"/\",\"capabilities\":{\"effective\":[\"CAP_NOPE\"]}}";
+  const char *bad =
+      "{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
+      "\"cwd\":\"/\",\"capabilities\":{\"effective\":[\"CAP_NOPE\"]}}";
   CHECK(oci_process_parse(bad, strlen(bad), &err) == NULL);
-  CHECK_STR(err.msg, "capabilities.effective[0]: unknown capability \"CAP_NOPE\"");
+  CHECK_STR(err.msg,
+            "capabilities.effective[0]: unknown capability \"CAP_NOPE\"");
   oci_parse_error_clear(&err);
 }
 
 static void test_resources_parse(void) {
-  const char *json =
-      "{\"memory\":{\"limit\":1048576,\"swap\":2097152},"
-      "\"cpu\":{\"shares\":512,\"quota\":-1,\"cpus\":\"0\"},"
-      "\"pids\":{\"limit\":-1},\"blockIO\":{\"weight\":100},"
-      "\"unified\":{\"cpu.max\":\"max 100000\"}}";
+  const char *json = "{\"memory\":{\"limit\":1048576,\"swap\":2097152},"
+                     "\"cpu\":{\"shares\":512,\"quota\":-1,\"cpus\":\"0\"},"
+                     "\"pids\":{\"limit\":-1},\"blockIO\":{\"weight\":100},"
+                     "\"unified\":{\"cpu.max\":\"max 100000\"}}";
   oci_parse_error err = {0};
   oci_resources *r = oci_resources_parse(json, strlen(json), &err);
   CHECK(r != NULL);
@@ -903,6 +1011,7 @@ int main(void) {
   test_dup();
   test_errors();
   test_lenient();
+  test_hostile_input();
   test_pretty_strings();
   test_process_parse();
   test_resources_parse();
