@@ -234,31 +234,37 @@ static void squash_to_one_line(char *s) {
   *o = '\0';
 }
 
-/* yajl builds the tree iteratively but frees it recursively, so a few
- * million '[' would overflow the stack. No OCI document nests deeper than
- * a dozen levels; the scan costs one pass over the text. */
+/* Checks yajl cannot make for us, in one pass over the text:
+ *  - yajl builds the tree iteratively but frees it recursively, so a few
+ *    million '[' would overflow the stack; no OCI document nests deeper
+ *    than a dozen levels;
+ *  - yajl hands strings over NUL-terminated, so "/bin/sh\u0000x" would
+ *    silently become "/bin/sh"; refuse it instead. */
 #define OCI_JSON_MAX_DEPTH 256
 
-static bool nesting_too_deep(const char *s, size_t len) {
+static const char *precheck(const char *s, size_t len) {
   size_t depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < len; i++) {
     char c = s[i];
     if (in_string) {
-      if (c == '\\')
+      if (c == '\\') {
+        if (len - i >= 6 && memcmp(s + i + 1, "u0000", 5) == 0)
+          return "\\u0000 in a string";
         i++;
-      else if (c == '"')
+      } else if (c == '"') {
         in_string = false;
+      }
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > OCI_JSON_MAX_DEPTH)
-        return true;
+        return "nested deeper than 256 levels";
     } else if ((c == ']' || c == '}') && depth > 0) {
       depth--;
     }
   }
-  return false;
+  return NULL;
 }
 
 yajl_val oci_jp_parse_tree(oci_jp *p, const char *json, size_t len) {
@@ -266,9 +272,9 @@ yajl_val oci_jp_parse_tree(oci_jp *p, const char *json, size_t len) {
     oci_jp_fail(p, "invalid JSON: NUL byte in input");
     return NULL;
   }
-  if (nesting_too_deep(json, len)) {
-    oci_jp_fail(p, "invalid JSON: nested deeper than %d levels",
-                OCI_JSON_MAX_DEPTH);
+  const char *refused = precheck(json, len);
+  if (refused != NULL) {
+    oci_jp_fail(p, "invalid JSON: %s", refused);
     return NULL;
   }
   /* yajl_tree_parse wants a C string; the input is a counted buffer. */

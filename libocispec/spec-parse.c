@@ -302,6 +302,8 @@ static void *parse_document(const char *json, size_t len, size_t size,
   } else if (tree != NULL) {
     out = oci_xcalloc(1, size);
     if (fn(&p, tree, out) < 0) {
+      if (p.err == NULL) /* every failure path names itself; be safe */
+        oci_jp_fail(&p, "invalid document");
       free_fn(out);
       out = NULL;
     }

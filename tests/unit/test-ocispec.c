@@ -630,6 +630,13 @@ static void test_hostile_input(void) {
   CHECK(s != NULL);
   oci_spec_free(s);
   oci_parse_error_clear(&err);
+  expect_error("{\"ociVersion\":\"1.2.0\",\"hostname\":\"a\\u0000b\"}",
+               "invalid JSON: \\u0000 in a string");
+  s = parse_str("{\"ociVersion\":\"1.2.0\",\"hostname\":\"a\\\\u0000b\"}",
+                &err);
+  CHECK(s != NULL && strcmp(s->hostname, "a\\u0000b") == 0);
+  oci_spec_free(s);
+  oci_parse_error_clear(&err);
   const char *nul = "{\"ociVersion\":\"1\"}\0garbage";
   CHECK(oci_spec_parse(nul, 25, &err) == NULL);
   CHECK_STR(err.msg, "invalid JSON: NUL byte in input");
