@@ -16,7 +16,8 @@
 
 /* Parse errors: one line naming the JSON path and what was expected, e.g.
  * "process.user.uid: expected a non-negative integer, got a string".
- * The caller prefixes the file name. */
+ * oci_spec_parse_file's messages already start with the file's base name
+ * ("config.json: process.user.uid: ..."); the buffer parsers' do not. */
 typedef struct oci_parse_error {
   char *msg;
 } oci_parse_error;
