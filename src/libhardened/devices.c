@@ -29,11 +29,14 @@ static bool is_node(const struct stat *st, const device_node *d) {
 static int bind_host_node(int parent_fd, const char *name, const device_node *d,
                           const char *what, hd_error_t *err) {
   struct stat st;
-  cleanup_close int file =
-      openat(parent_fd, name,
-             O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+  /* An empty file left in the image by an earlier run is reused. */
+  cleanup_close int file = openat(
+      parent_fd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (file < 0)
     return hd_error_set(err, errno, "%s: creating a file to bind on", what);
+  if (fstat(file, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0)
+    return hd_error_set(err, EEXIST,
+                        "%s: exists and is not the device asked for", what);
   cleanup_close int host = hd_clone_tree(AT_FDCWD, d->path, false, what, err);
   if (host < 0)
     return hd_error_wrap(err, "mknod is not permitted and the host node "
@@ -92,6 +95,9 @@ static int create_device(int root_fd, const device_node *d, const char *what,
   /* Already there (a bound /dev, or the image's): accept it only if it is
    * the same device, and leave its owner and mode alone. */
   struct stat st;
+  if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISREG(st.st_mode) && st.st_size == 0)
+    return bind_host_node(parent, name, d, what, err);
   if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !is_node(&st, d))
     return hd_error_set(err, EEXIST,
                         "%s: exists and is not the device asked "

@@ -173,7 +173,7 @@ int hd_set_mount_flags(int mnt_fd, unsigned long set, unsigned long clear,
 static int apply_propagation(int mnt_fd, unsigned long propagation,
                              const char *what, hd_error_t *err) {
   struct mount_attr attr = {.propagation = propagation & ~MS_REC};
-  unsigned int at = AT_EMPTY_PATH | (propagation & MS_REC ? AT_RECURSIVE : 0);
+  unsigned int at = AT_EMPTY_PATH | ((propagation & MS_REC) ? AT_RECURSIVE : 0);
   if (propagation == 0)
     return 0;
   if (mount_setattr(mnt_fd, "", at, &attr, sizeof(attr)) < 0)
@@ -400,7 +400,7 @@ static int make_rootfs_parent_private(const char *rootfs, hd_error_t *err) {
 static int bind_rootfs(const char *rootfs, unsigned long prop,
                        hd_error_t *err) {
   unsigned long before =
-      prop & MS_UNBINDABLE ? MS_PRIVATE | (prop & MS_REC) : prop;
+      (prop & MS_UNBINDABLE) ? MS_PRIVATE | (prop & MS_REC) : prop;
   if (mount(NULL, "/", NULL, before, NULL) < 0)
     return hd_error_set(err, errno, "setting the propagation of /");
   if ((prop & MS_SHARED) && make_rootfs_parent_private(rootfs, err) < 0)
@@ -477,24 +477,67 @@ static int open_listed_path(int root_fd, const char *list, size_t i,
   return fd;
 }
 
-/* Files are masked with clones of the container's own /dev/null, checked to
- * be the null device so that a planted file cannot stand in for it. When
- * there is none we refuse rather than leave a file unmasked. */
-static int open_dev_null(int root_fd, hd_error_t *err) {
+/* Files are masked with clones of the container's own /dev/null, checked
+ * to be the null device so that a planted file cannot stand in for it. */
+static int open_dev_null(int root_fd) {
   struct stat st;
   cleanup_close int fd =
       hd_openat2(root_fd, "/dev/null", O_PATH | O_CLOEXEC,
                  RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
-  if (fd < 0)
-    return hd_error_set(err, errno, "opening the container's /dev/null");
-  if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
-    return hd_error_set(err, EPERM,
-                        "the container's /dev/null is not the "
-                        "null device (char 1:3)");
+  if (fd < 0 || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) ||
+      st.st_rdev != makedev(1, 3))
+    return -1;
   return hd_steal_fd(&fd);
 }
 
-static int mask_one(int root_fd, int *null_fd, int target, const char *what,
+typedef struct {
+  int fd;           /* -1 until the first masked file */
+  const char *name; /* cloned relative to fd; "" for fd itself */
+  bool is_file;     /* an empty file, not a node: clones are made read-only */
+} mask_source;
+
+static void mask_source_clear(mask_source *src) {
+  hd_closep(&src->fd);
+}
+
+/* Without a real /dev/null in the container (no /dev mount), the mask is a
+ * node of our own in a detached tmpfs nobody else can reach; where mknod is
+ * refused, an empty file that its clones make read-only. The kernel clones
+ * out of a detached mount by name only, hence the directory fd. */
+static int open_private_null(mask_source *src, hd_error_t *err) {
+  const char *what = "a private /dev/null for linux.maskedPaths";
+  cleanup_close int dir =
+      hd_fresh_mount("tmpfs", "tmpfs", "mode=755", what, err);
+  if (dir < 0)
+    return -1;
+  src->is_file = mknodat(dir, "null", S_IFCHR | 0666, makedev(1, 3)) < 0 ||
+                 fchmodat(dir, "null", 0666, 0) < 0;
+  if (src->is_file) {
+    cleanup_close int file =
+        openat(dir, "null", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+    if (file < 0)
+      return hd_error_set(err, errno, "creating %s", what);
+  }
+  src->name = "null";
+  src->fd = hd_steal_fd(&dir);
+  return 0;
+}
+
+static int clone_mask_source(int root_fd, mask_source *src, const char *what,
+                             hd_error_t *err) {
+  if (src->fd < 0 && (src->fd = open_dev_null(root_fd)) < 0) {
+    hd_debug("%s: no null device at /dev/null, using a private one", what);
+    if (open_private_null(src, err) < 0)
+      return hd_error_wrap(err, "%s", what);
+  }
+  cleanup_close int mnt = hd_clone_tree(src->fd, src->name, false, what, err);
+  if (mnt < 0 || (src->is_file &&
+                  hd_set_mount_flags(mnt, MS_RDONLY, 0, false, what, err) < 0))
+    return -1;
+  return hd_steal_fd(&mnt);
+}
+
+static int mask_one(int root_fd, mask_source *src, int target, const char *what,
                     hd_error_t *err) {
   struct stat st;
   cleanup_close int mnt = -1;
@@ -507,9 +550,7 @@ static int mask_one(int root_fd, int *null_fd, int target, const char *what,
                            false, what, err) < 0)
       return -1;
   } else {
-    if (*null_fd < 0 && (*null_fd = open_dev_null(root_fd, err)) < 0)
-      return hd_error_wrap(err, "%s", what);
-    mnt = hd_clone_tree(*null_fd, "", false, what, err);
+    mnt = clone_mask_source(root_fd, src, what, err);
   }
   return mnt < 0 ? -1 : hd_attach_mount(mnt, target, what, err);
 }
@@ -523,7 +564,7 @@ static int make_readonly(int target, const char *what, hd_error_t *err) {
 
 static int apply_path_lists(const oci_linux *lnx, int root_fd,
                             hd_error_t *err) {
-  cleanup_close int null_fd = -1;
+  __attribute__((cleanup(mask_source_clear))) mask_source src = {-1, "", false};
   for (size_t i = 0; lnx && i < lnx->masked_paths_len; i++) {
     const char *path = lnx->masked_paths[i];
     cleanup_free char *what = xasprintf("linux.maskedPaths[%zu] (%s)", i, path);
@@ -531,7 +572,7 @@ static int apply_path_lists(const oci_linux *lnx, int root_fd,
         open_listed_path(root_fd, "maskedPaths", i, path, err);
     if (fd == -1)
       return -1;
-    if (fd >= 0 && mask_one(root_fd, &null_fd, fd, what, err) < 0)
+    if (fd >= 0 && mask_one(root_fd, &src, fd, what, err) < 0)
       return -1;
   }
   for (size_t i = 0; lnx && i < lnx->readonly_paths_len; i++) {
