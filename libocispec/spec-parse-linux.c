@@ -339,9 +339,29 @@ static int parse_linux_ids(oci_jp *p, yajl_val v, oci_linux *l) {
   return 0;
 }
 
+/* The spec: "If a namespace type is specified more than once, the runtime
+ * MUST generate an error." */
+static int check_namespace_duplicates(oci_jp *p, const oci_linux *l) {
+  bool seen[OCI_NS__COUNT] = {false};
+  for (size_t i = 0; i < l->namespaces_len; i++) {
+    oci_namespace_type t = l->namespaces[i].type;
+    if (!seen[t]) {
+      seen[t] = true;
+      continue;
+    }
+    size_t old = oci_jp_push_key(p, "namespaces");
+    oci_jp_push_index(p, i);
+    oci_jp_fail(p, "namespace type \"%s\" given more than once",
+                oci_namespace_type_name(t));
+    oci_jp_pop(p, old);
+    return -1;
+  }
+  return 0;
+}
+
 int oci_parse_linux_obj(oci_jp *p, yajl_val v, void *elem) {
   oci_linux *l = elem;
-  if (parse_linux_ids(p, v, l) < 0 ||
+  if (parse_linux_ids(p, v, l) < 0 || check_namespace_duplicates(p, l) < 0 ||
       oci_get_kv(p, v, "sysctl", &l->sysctl, &l->sysctl_len) < 0 ||
       oci_get_object(p, v, "resources", sizeof(oci_resources),
                      (void **)&l->resources, oci_parse_resources_obj,

@@ -547,6 +547,11 @@ static void test_errors(void) {
                     "\"CAP_KILL\",\"CAP_BPF\",\"CAP_FOO\"]}"),
                "process.capabilities.bounding[3]: unknown capability "
                "\"CAP_FOO\"");
+  expect_error(
+      "{\"ociVersion\":\"1.2.0\",\"linux\":{\"namespaces\":"
+      "[{\"type\":\"pid\"},{\"type\":\"uts\"},{\"type\":\"pid\","
+      "\"path\":\"/proc/1/ns/pid\"}]}}",
+      "linux.namespaces[2]: namespace type \"pid\" given more than once");
   expect_error("{\"ociVersion\":\"1.2.0\",\"linux\":{\"devices\":"
                "[{\"path\":\"/dev/x\",\"type\":\"q\"}]}}",
                "linux.devices[0].type: unknown device type \"q\"");
