@@ -1,3 +1,676 @@
-/* STUB: replaced by its owner. */
+/* The overlay against hostile specs and policies. Every rule, the exact
+ * refusal messages, the override records, and an input left untouched. */
+#define _GNU_SOURCE
+#include "overlay.h"
+#include "policy.h"
+#include "seccomp-baseline.h"
+#include "spec.h"
 #include "unit.h"
-int main(void) { return UNIT_DONE(); }
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NS_ALL                                                              \
+  "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},"              \
+  "{\"type\":\"mount\"},{\"type\":\"ipc\"},{\"type\":\"uts\"}]"
+
+/* uid 0, every cap, writable root, no pids limit, exec /tmp of 10g, a
+ * suid bind, docker's port sysctl, --privileged-style empty paths. */
+static const char hostile[] =
+    "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},"
+    "\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],"
+    " \"user\":{\"uid\":0,\"gid\":0,\"additionalGids\":[0,10]},"
+    " \"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\",\"CAP_NET_RAW\"],"
+    "  \"effective\":[\"CAP_SYS_ADMIN\"],\"permitted\":[\"CAP_SYS_ADMIN\"],"
+    "  \"inheritable\":[\"CAP_SYS_ADMIN\"],\"ambient\":[\"CAP_SYS_ADMIN\"]},"
+    " \"noNewPrivileges\":false,\"oomScoreAdj\":-1000,"
+    " \"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":1000,\"soft\":1000}]},"
+    "\"mounts\":["
+    " {\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+    " {\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+    "  \"options\":[\"nosuid\",\"mode=755\"]},"
+    " {\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
+    "  \"options\":[\"nosuid\",\"noexec\"]},"
+    " {\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
+    "  \"options\":[\"rw\"]},"
+    " {\"destination\":\"/tmp\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
+    "  \"options\":[\"exec\",\"size=10g\"]},"
+    " {\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"/srv/data\","
+    "  \"options\":[\"rbind\",\"rw\",\"suid\"]},"
+    " {\"destination\":\"/ro\",\"type\":\"bind\",\"source\":\"/srv/ro\","
+    "  \"options\":[\"rbind\",\"ro\"]}],"
+    "\"annotations\":{\"org.hardened.overrides\":\"[]\",\"run.oci.x\":\"1\"},"
+    "\"linux\":{" NS_ALL ",\"maskedPaths\":[],\"readonlyPaths\":[],"
+    " \"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}}}";
+
+static oci_spec *parse(const char *json) {
+  oci_parse_error e = {0};
+  oci_spec *s = oci_spec_parse(json, strlen(json), &e);
+  if (s == NULL)
+    fprintf(stderr, "parse: %s\n", e.msg);
+  oci_parse_error_clear(&e);
+  return s;
+}
+
+static hd_policy *policy(const char *json) {
+  hd_policy *p = NULL;
+  hd_error_t err = NULL;
+  if (json == NULL)
+    hd_policy_load(NULL, &p, &err);
+  else if (hd_policy_parse(json, strlen(json), "test.json", &p, &err) < 0)
+    fprintf(stderr, "policy: %s\n", err->msg);
+  hd_error_free(&err);
+  return p;
+}
+
+static hd_host_facts *facts(void) {
+  hd_host_facts *f = hd_host_facts_new();
+  hd_host_facts_add_host_ns(f, OCI_NS_NETWORK, 4, 4026531840);
+  hd_host_facts_add_host_ns(f, OCI_NS_PID, 4, 4026531836);
+  hd_host_facts_add_ns_path(f, "/proc/1/ns/net", 4, 4026531840);
+  hd_host_facts_add_ns_path(f, "/proc/1/ns/pid", 4, 4026531836);
+  hd_host_facts_add_ns_path(f, "/run/netns/pod", 4, 4026532999);
+  hd_host_facts_add_resolved(f, "/srv/data", "/srv/data");
+  hd_host_facts_add_resolved(f, "/srv/ro", "/srv/ro");
+  hd_host_facts_add_resolved(f, "/srv/link-to-etc", "/etc");
+  hd_host_facts_add_resolved(f, "/proc/42/exe", "/usr/bin/dockerd");
+  hd_host_facts_add_resolved(f, "/opt/evil", "/opt/evil");
+  hd_host_facts_add_device(f, "/dev/nvidia0", 'c', 195, 0);
+  hd_host_facts_set_memfd_noexec(f, true);
+  return f;
+}
+
+typedef struct {
+  oci_spec *out;
+  hd_overrides ov;
+  hd_error_t err;
+  int rc;
+} result;
+
+/* Runs the overlay and checks the input came out byte-for-byte the same. */
+static result run(const char *spec_json, const char *policy_json) {
+  result r = {0};
+  oci_spec *in = parse(spec_json);
+  hd_policy *p = policy(policy_json);
+  hd_host_facts *f = facts();
+  CHECK(in != NULL && p != NULL);
+  if (in == NULL || p == NULL)
+    exit(1);
+  char *before = oci_spec_emit(in, false);
+  r.rc = hd_overlay_spec(in, p, f, &r.out, &r.ov, &r.err);
+  char *after = oci_spec_emit(in, false);
+  CHECK(before && after && strcmp(before, after) == 0);
+  free(before);
+  free(after);
+  oci_spec_free(in);
+  hd_policy_free(p);
+  hd_host_facts_free(f);
+  return r;
+}
+
+static void done(result *r) {
+  oci_spec_free(r->out);
+  hd_overrides_clear(&r->ov);
+  hd_error_free(&r->err);
+}
+
+static const oci_override *find(const hd_overrides *ov, const char *rule,
+                                const char *field) {
+  for (size_t i = 0; i < ov->len; i++)
+    if (strcmp(ov->items[i].rule, rule) == 0 &&
+        strcmp(ov->items[i].field, field) == 0)
+      return &ov->items[i];
+  return NULL;
+}
+
+#define CHECK_OVERRIDE(ov, rule, field, req, enf)                           \
+  do {                                                                      \
+    const oci_override *o_ = find(ov, rule, field);                         \
+    CHECK(o_ != NULL);                                                      \
+    if (o_) {                                                               \
+      CHECK_STR(o_->requested, req);                                        \
+      CHECK_STR(o_->enforced, enf);                                         \
+    } else                                                                  \
+      fprintf(stderr, "  missing override %s %s\n", rule, field);           \
+  } while (0)
+
+static const oci_mount *mount_at(const oci_spec *s, const char *dest) {
+  const oci_mount *found = NULL;
+  for (size_t i = 0; i < s->mounts_len; i++)
+    if (strcmp(s->mounts[i].destination, dest) == 0)
+      found = &s->mounts[i];
+  return found;
+}
+
+static bool has_opt(const oci_mount *m, const char *o) {
+  for (size_t i = 0; m && i < m->options_len; i++)
+    if (strcmp(m->options[i], o) == 0)
+      return true;
+  return false;
+}
+
+static const char *sysctl(const oci_spec *s, const char *key) {
+  for (size_t i = 0; i < s->linux_->sysctl_len; i++)
+    if (strcmp(s->linux_->sysctl[i].key, key) == 0)
+      return s->linux_->sysctl[i].value;
+  return NULL;
+}
+
+static bool has_str(char **v, size_t n, const char *s) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(v[i], s) == 0)
+      return true;
+  return false;
+}
+
+static void test_hostile_spec(void) {
+  result r = run(hostile, NULL);
+  CHECK(r.rc == 0);
+  if (r.rc != 0) {
+    fprintf(stderr, "  %s\n", r.err->msg);
+    return done(&r);
+  }
+  const oci_process *p = r.out->process;
+  /* 1: non-root */
+  CHECK(p->user.uid == 65534 && p->user.gid == 65534);
+  CHECK(p->user.additional_gids_len == 1 && p->user.additional_gids[0] == 10);
+  CHECK_OVERRIDE(&r.ov, "non-root", "process.user.uid", "0", "65534");
+  CHECK_OVERRIDE(&r.ov, "non-root", "process.user.gid", "0", "65534");
+  CHECK_OVERRIDE(&r.ov, "non-root", "process.user.additionalGids", "0,10",
+                 "10");
+  /* 2: no capabilities */
+  CHECK(p->capabilities && p->capabilities->bounding_len == 0 &&
+        p->capabilities->effective_len == 0 &&
+        p->capabilities->permitted_len == 0 &&
+        p->capabilities->inheritable_len == 0 &&
+        p->capabilities->ambient_len == 0);
+  CHECK_OVERRIDE(&r.ov, "no-capabilities", "process.capabilities.bounding",
+                 "CAP_SYS_ADMIN,CAP_NET_RAW", "(none)");
+  CHECK_OVERRIDE(&r.ov, "no-capabilities", "process.capabilities.ambient",
+                 "CAP_SYS_ADMIN", "(none)");
+  CHECK(p->no_new_privileges);
+  CHECK_OVERRIDE(&r.ov, "no-capabilities", "process.noNewPrivileges", "false",
+                 "true");
+  CHECK_STR(sysctl(r.out, "net.ipv4.ip_unprivileged_port_start"), "1024");
+  CHECK_OVERRIDE(&r.ov, "no-capabilities",
+                 "linux.sysctl[\"net.ipv4.ip_unprivileged_port_start\"]", "0",
+                 "1024");
+  /* 3: read-only root */
+  CHECK(r.out->root->readonly);
+  CHECK_OVERRIDE(&r.ov, "read-only-root", "root.readonly", "false", "true");
+  /* 4: noexec tmp, nosuid/nodev everywhere */
+  const oci_mount *tmp = mount_at(r.out, "/tmp");
+  CHECK(has_opt(tmp, "noexec") && has_opt(tmp, "nosuid") &&
+        has_opt(tmp, "nodev") && has_opt(tmp, "size=64m"));
+  CHECK(!has_opt(tmp, "exec") && !has_opt(tmp, "size=10g"));
+  CHECK_OVERRIDE(&r.ov, "noexec-tmp", "mounts[/tmp].options", "exec,size=10g",
+                 "noexec,nosuid,nodev,size=64m");
+  const oci_mount *vt = mount_at(r.out, "/var/tmp");
+  CHECK(vt && strcmp(vt->type, "tmpfs") == 0 && has_opt(vt, "noexec"));
+  CHECK_OVERRIDE(&r.ov, "noexec-tmp", "mounts[/var/tmp]", "(none)",
+                 "tmpfs nosuid,nodev,noexec,mode=1777,size=64m");
+  CHECK(mount_at(r.out, "/dev/shm") != NULL);
+  const oci_mount *data = mount_at(r.out, "/data");
+  CHECK(has_opt(data, "nosuid") && has_opt(data, "nodev") &&
+        !has_opt(data, "suid"));
+  CHECK_OVERRIDE(&r.ov, "nosuid-nodev", "mounts[/data].options",
+                 "rbind,rw,suid", "rbind,rw,nosuid,nodev");
+  CHECK_OVERRIDE(&r.ov, "write-xor-execute", "mounts[/data].options",
+                 "rbind,rw,nosuid,nodev", "rbind,rw,nosuid,nodev,noexec");
+  CHECK(!has_opt(mount_at(r.out, "/ro"), "noexec")); /* read-only: fine */
+  const oci_mount *dev = mount_at(r.out, "/dev");
+  CHECK(has_opt(dev, "nosuid") && !has_opt(dev, "nodev"));
+  CHECK(!has_opt(mount_at(r.out, "/dev/pts"), "nodev"));
+  CHECK(has_opt(mount_at(r.out, "/proc"), "nodev"));
+  /* /sys read-only */
+  const oci_mount *sys = mount_at(r.out, "/sys");
+  CHECK(has_opt(sys, "ro") && !has_opt(sys, "rw"));
+  /* 5: pids */
+  CHECK(r.out->linux_->resources->pids->has_limit &&
+        r.out->linux_->resources->pids->limit == 1024);
+  CHECK_OVERRIDE(&r.ov, "pids-limit", "linux.resources.pids.limit", "(unset)",
+                 "1024");
+  /* defaults beyond the five */
+  const oci_linux *l = r.out->linux_;
+  CHECK(has_str(l->masked_paths, l->masked_paths_len, "/proc/kcore"));
+  CHECK(has_str(l->masked_paths, l->masked_paths_len,
+                "/sys/devices/virtual/powercap"));
+  CHECK(l->masked_paths_len == 12 && l->readonly_paths_len == 5);
+  CHECK(has_str(l->readonly_paths, l->readonly_paths_len, "/proc/sysrq-trigger"));
+  CHECK_STR(sysctl(r.out, "vm.memfd_noexec"), "2");
+  CHECK_OVERRIDE(&r.ov, "host-namespace", "linux.namespaces", "(no cgroup)",
+                 "cgroup");
+  CHECK_OVERRIDE(&r.ov, "seccomp-baseline", "linux.seccomp", "(none)",
+                 "baseline");
+  CHECK_OVERRIDE(&r.ov, "limits", "process.rlimits[RLIMIT_CORE]", "1000/1000",
+                 "0");
+  CHECK_OVERRIDE(&r.ov, "limits", "process.oomScoreAdj", "-1000", "0");
+  CHECK(p->oom_score_adj == 0);
+  CHECK_OVERRIDE(&r.ov, "annotations",
+                 "annotations[\"org.hardened.overrides\"]", "[]", "(removed)");
+  CHECK(r.out->annotations_len == 1);
+  /* the device cgroup list is complete: deny all first */
+  const oci_resources *res = l->resources;
+  CHECK(res->devices_len > 1 && !res->devices[0].allow &&
+        res->devices[0].type == 'a');
+  done(&r);
+}
+
+/* Replace `from` with `to` once in the hostile spec. */
+static char *variant(const char *from, const char *to) {
+  const char *at = strstr(hostile, from);
+  if (at == NULL) {
+    fprintf(stderr, "variant: %s not found\n", from);
+    exit(1);
+  }
+  return xasprintf("%.*s%s%s", (int)(at - hostile), hostile, to,
+                   at + strlen(from));
+}
+
+static void expect_refusal(const char *from, const char *to,
+                           const char *policy_json, const char *msg) {
+  cleanup_free char *json = variant(from, to);
+  result r = run(json, policy_json);
+  CHECK(r.rc < 0 && r.out == NULL && r.ov.len == 0);
+  CHECK_STR(r.err ? r.err->msg : NULL, msg);
+  done(&r);
+}
+
+static void expect_ok(const char *from, const char *to,
+                      const char *policy_json) {
+  cleanup_free char *json = variant(from, to);
+  result r = run(json, policy_json);
+  CHECK(r.rc == 0);
+  if (r.rc != 0)
+    fprintf(stderr, "  unexpected: %s\n", r.err->msg);
+  done(&r);
+}
+
+static void test_namespaces(void) {
+  static const char *const names[] = {"pid", "network", "mount", "ipc", "uts"};
+  for (size_t i = 0; i < 5; i++) {
+    cleanup_free char *entry = xasprintf("{\"type\":\"%s\"}", names[i]);
+    cleanup_free char *ns = xstrdup(NS_ALL);
+    char *at = strstr(ns, entry);
+    memmove(at, at + strlen(entry) + (i < 4), strlen(at + strlen(entry)) + 1);
+    if (i == 4) /* the comma before the last entry */
+      at[-1] = ']', at[0] = '\0';
+    cleanup_free char *msg = xasprintf(
+        "refused by policy (host-namespace): linux.namespaces lacks \"%s\"",
+        names[i]);
+    expect_refusal(NS_ALL, ns, NULL, msg);
+  }
+  expect_refusal("{\"type\":\"network\"}",
+                 "{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"network\"].path /proc/1/ns/net is the "
+                 "host's network namespace");
+  expect_refusal("{\"type\":\"pid\"}",
+                 "{\"type\":\"pid\",\"path\":\"/proc/1/ns/pid\"}",
+                 "{\"allow_host_network\":true}",
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"pid\"].path /proc/1/ns/pid is the "
+                 "host's pid namespace");
+  /* another container's namespace, and the relaxation */
+  expect_ok("{\"type\":\"network\"}",
+            "{\"type\":\"network\",\"path\":\"/run/netns/pod\"}", NULL);
+  cleanup_free char *host_net = variant(
+      "\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}",
+      "\"sysctl\":{}");
+  char *at = strstr(host_net, "{\"type\":\"network\"},");
+  memmove(at, at + 19, strlen(at + 19) + 1);
+  result r = run(host_net, "{\"allow_host_network\":true}");
+  CHECK(r.rc == 0);
+  done(&r);
+  /* with the host network, net.* sysctls would change the host */
+  expect_refusal("{\"type\":\"network\"},", "", "{\"allow_host_network\":true}",
+                 "refused by policy (sysctl): "
+                 "linux.sysctl[\"net.ipv4.ip_unprivileged_port_start\"] needs "
+                 "the container's own network namespace");
+}
+
+static void test_mount_refusals(void) {
+  expect_refusal("\"source\":\"/srv/data\"", "\"source\":\"/\"", NULL,
+                 "refused by policy (host-bind): mounts[/data].source / "
+                 "exposes the host's /proc");
+  expect_refusal("\"source\":\"/srv/data\"", "\"source\":\"/srv/link-to-etc\"",
+                 NULL,
+                 "refused by policy (host-bind): mounts[/data].source /etc "
+                 "exposes the host's /etc");
+  expect_refusal("\"source\":\"/srv/data\"",
+                 "\"source\":\"/var/run/../run/docker.sock\"", NULL,
+                 "refused by policy (host-bind): mounts[/data].source "
+                 "/var/run/docker.sock is a container engine's socket");
+  expect_refusal("\"source\":\"/srv/data\"",
+                 "\"source\":\"/home/x/containerd.sock\"", NULL,
+                 "refused by policy (host-bind): mounts[/data].source "
+                 "/home/x/containerd.sock is a container engine's socket");
+  expect_refusal("\"source\":\"/srv/data\"", "\"source\":\"/var/lib\"", NULL,
+                 "refused by policy (host-bind): mounts[/data].source /var/lib "
+                 "exposes the host's /var/lib/docker");
+  expect_refusal("\"source\":\"/srv/data\"", "\"source\":\"/srv/secret/x\"",
+                 "{\"forbidden_bind_sources\":[\"/srv/secret\"]}",
+                 "refused by policy (host-bind): mounts[/data].source "
+                 "/srv/secret/x exposes the host's /srv/secret");
+  /* volumes live below /var/lib/docker: allowed */
+  expect_ok("\"source\":\"/srv/data\"",
+            "\"source\":\"/var/lib/docker/volumes/v/_data\"", NULL);
+  expect_refusal("\"type\":\"bind\",\"source\":\"/srv/data\","
+                 "  \"options\":[\"rbind\",\"rw\",\"suid\"]",
+                 "\"type\":\"ext4\",\"source\":\"/dev/sda1\"", NULL,
+                 "refused by policy (mount-type): mounts[/data] type ext4 is "
+                 "not a pseudo filesystem or a bind");
+  expect_refusal("\"destination\":\"/data\",\"type\":\"bind\",\"source\":"
+                 "\"/srv/data\",  \"options\":[\"rbind\",\"rw\",\"suid\"]",
+                 "\"destination\":\"/mnt/p\",\"type\":\"proc\"", NULL,
+                 "refused by policy (masked-paths): mounts[/mnt/p] mounts "
+                 "proc outside /proc, where nothing is masked");
+  expect_refusal("\"destination\":\"/data\"", "\"destination\":\"/x/..\"",
+                 NULL,
+                 "refused by policy (read-only-root): mounts[/] would replace "
+                 "the read-only root");
+}
+
+static void test_devices_hooks_sysctls(void) {
+  expect_refusal("\"maskedPaths\"",
+                 "\"devices\":[{\"path\":\"/dev/sda\",\"type\":\"b\","
+                 "\"major\":8,\"minor\":0}],\"maskedPaths\"",
+                 NULL,
+                 "refused by policy (devices): linux.devices[/dev/sda] "
+                 "(b 8:0) is not an allowed device");
+  /* an allowed name on another device */
+  expect_refusal("\"maskedPaths\"",
+                 "\"devices\":[{\"path\":\"/dev/null\",\"type\":\"c\","
+                 "\"major\":8,\"minor\":0}],\"maskedPaths\"",
+                 NULL,
+                 "refused by policy (devices): linux.devices[/dev/null] "
+                 "(c 8:0) is not an allowed device");
+  expect_refusal("\"maskedPaths\"",
+                 "\"resources\":{\"devices\":[{\"allow\":true,"
+                 "\"access\":\"rwm\"}]},\"maskedPaths\"",
+                 NULL,
+                 "refused by policy (devices): linux.resources.devices[0] "
+                 "allows a *:* rwm, which is not an allowed device");
+  static const char gpu[] =
+      "\"devices\":[{\"path\":\"/dev/nvidia0\",\"type\":\"c\",\"major\":195,"
+      "\"minor\":0}],\"resources\":{\"devices\":[{\"allow\":false,"
+      "\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":195,"
+      "\"minor\":0,\"access\":\"rw\"}]},\"maskedPaths\"";
+  expect_refusal("\"maskedPaths\"", gpu, NULL,
+                 "refused by policy (devices): linux.devices[/dev/nvidia0] "
+                 "(c 195:0) is not an allowed device");
+  expect_ok("\"maskedPaths\"", gpu,
+            "{\"allowed_devices\":[\"/dev/nvidia*\"]}");
+  /* hooks: dockerd's setkey hook by what /proc/<pid>/exe resolves to */
+  static const char hook[] =
+      "\"hooks\":{\"prestart\":[{\"path\":\"/proc/42/exe\",\"args\":"
+      "[\"libnetwork-setkey\"]}]},\"linux\"";
+  expect_ok("\"linux\"", hook, NULL);
+  expect_refusal("\"linux\"",
+                 "\"hooks\":{\"poststop\":[{\"path\":\"/opt/evil\"}]},"
+                 "\"linux\"",
+                 NULL,
+                 "refused by policy (hooks): hooks.poststop[0].path "
+                 "/opt/evil (/opt/evil) is not in the policy's hook "
+                 "allow-list");
+  expect_refusal("\"linux\"", hook, "{\"hooks_allowed\":[\"/opt/evil\"]}",
+                 "refused by policy (hooks): hooks.prestart[0].path "
+                 "/proc/42/exe (/usr/bin/dockerd) is not in the policy's "
+                 "hook allow-list");
+  expect_refusal("\"sysctl\":{", "\"sysctl\":{\"kernel.core_pattern\":\"|x\",",
+                 NULL,
+                 "refused by policy (sysctl): "
+                 "linux.sysctl[\"kernel.core_pattern\"] is not namespaced: it "
+                 "would change the host");
+  expect_refusal("\"sysctl\":{",
+                 "\"sysctl\":{\"net/../kernel/core_pattern\":\"|x\",", NULL,
+                 "refused by policy (sysctl): "
+                 "linux.sysctl[\"net/../kernel/core_pattern\"] is not a "
+                 "sysctl name");
+  expect_ok("\"sysctl\":{", "\"sysctl\":{\"kernel.shmmax\":\"1000\","
+            "\"net.ipv4.ping_group_range\":\"0 0\",", NULL);
+  expect_refusal("\"maskedPaths\"",
+                 "\"personality\":{\"domain\":\"LINUX\",\"flags\":"
+                 "[\"ADDR_NO_RANDOMIZE\"]},\"maskedPaths\"",
+                 NULL,
+                 "refused by policy (personality): linux.personality.flags "
+                 "ADDR_NO_RANDOMIZE would weaken the process's protections");
+}
+
+static int64_t pids_after(const char *pids_json, const char *policy_json) {
+  cleanup_free char *res =
+      xasprintf("\"resources\":{%s},\"maskedPaths\"", pids_json);
+  cleanup_free char *json = variant("\"maskedPaths\"", res);
+  result r = run(json, policy_json);
+  int64_t v = r.rc == 0 && r.out->linux_->resources->pids &&
+                      r.out->linux_->resources->pids->has_limit
+                  ? r.out->linux_->resources->pids->limit
+                  : -12345;
+  done(&r);
+  return v;
+}
+
+static void test_pids(void) {
+  CHECK(pids_after("\"pids\":{\"limit\":-1}", NULL) == 1024);
+  CHECK(pids_after("\"pids\":{\"limit\":0}", NULL) == 1024);
+  CHECK(pids_after("", NULL) == 1024);
+  CHECK(pids_after("\"pids\":{\"limit\":99999999}", NULL) == 1024);
+  CHECK(pids_after("\"pids\":{\"limit\":100}", NULL) == 100);
+  CHECK(pids_after("\"pids\":{\"limit\":500}", "{\"pids_max\":200}") == 200);
+  /* unified cannot lift it */
+  cleanup_free char *json = variant(
+      "\"maskedPaths\"",
+      "\"resources\":{\"unified\":{\"pids.max\":\"max\"}},\"maskedPaths\"");
+  result r = run(json, NULL);
+  CHECK(r.rc == 0 && r.out->linux_->resources->unified_len == 0);
+  CHECK_OVERRIDE(&r.ov, "pids-limit", "linux.resources.unified[\"pids.max\"]",
+                 "max", "(removed)");
+  done(&r);
+}
+
+static void test_update(void) {
+  hd_policy *p = policy(NULL);
+  const char *cases[] = {"{\"pids\":{\"limit\":5000}}", "{\"pids\":{\"limit\":-1}}",
+                         "{\"memory\":{\"limit\":1000000}}"};
+  int64_t want[] = {1024, 1024, -1};
+  for (size_t i = 0; i < 3; i++) {
+    oci_parse_error e = {0};
+    oci_resources *in = oci_resources_parse(cases[i], strlen(cases[i]), &e);
+    CHECK(in != NULL);
+    oci_parse_error_clear(&e);
+    oci_resources *out = NULL;
+    hd_overrides ov = {0};
+    hd_error_t err = NULL;
+    CHECK(hd_overlay_resources(in, p, &out, &ov, &err) == 0);
+    if (want[i] < 0)
+      CHECK(out->pids == NULL); /* the cgroup keeps its value */
+    else
+      CHECK(out->pids && out->pids->limit == want[i] && ov.len == 1 &&
+            in->pids->limit != want[i]);
+    oci_resources_free(in);
+    oci_resources_free(out);
+    hd_overrides_clear(&ov);
+  }
+  hd_policy_free(p);
+}
+
+static void test_exec_process(void) {
+  static const char proc[] =
+      "{\"cwd\":\"/\",\"args\":[\"id\"],\"user\":{\"uid\":0,\"gid\":0},"
+      "\"capabilities\":{\"bounding\":[\"CAP_SYS_ADMIN\"],"
+      "\"effective\":[\"CAP_SYS_ADMIN\"]}}";
+  oci_parse_error e = {0};
+  oci_process *in = oci_process_parse(proc, strlen(proc), &e);
+  CHECK(in != NULL);
+  oci_parse_error_clear(&e);
+  hd_policy *p = policy("{\"uid\":1000,\"gid\":1001}");
+  oci_process *out = NULL;
+  hd_overrides ov = {0};
+  hd_error_t err = NULL;
+  CHECK(hd_overlay_process(in, p, &out, &ov, &err) == 0);
+  CHECK(out->user.uid == 1000 && out->user.gid == 1001);
+  CHECK(out->capabilities->bounding_len == 0 &&
+        out->capabilities->effective_len == 0 && out->no_new_privileges);
+  CHECK(in->user.uid == 0 && in->capabilities->bounding_len == 1);
+  CHECK_OVERRIDE(&ov, "non-root", "process.user.uid", "0", "1000");
+  CHECK_OVERRIDE(&ov, "no-capabilities", "process.capabilities.effective",
+                 "CAP_SYS_ADMIN", "(none)");
+  oci_process_free(in);
+  oci_process_free(out);
+  hd_overrides_clear(&ov);
+  hd_policy_free(p);
+}
+
+static void test_policy_relaxations(void) {
+  cleanup_free char *json = variant("\"destination\":\"/data\"",
+                                    "\"destination\":\"/opt/tools\"");
+  result r = run(json, "// tools need exec\n{\"exec_allowed\":[\"/opt\"]}");
+  CHECK(r.rc == 0 && !has_opt(mount_at(r.out, "/opt/tools"), "noexec"));
+  CHECK(has_opt(mount_at(r.out, "/opt/tools"), "nosuid"));
+  CHECK(has_opt(mount_at(r.out, "/tmp"), "noexec")); /* not relaxable */
+  done(&r);
+  /* a non-root user is kept; tmp size from the policy */
+  cleanup_free char *user = variant("\"uid\":0,\"gid\":0", "\"uid\":42,\"gid\":7");
+  r = run(user, "{\"tmp_size\":\"1g\"}");
+  CHECK(r.rc == 0 && r.out->process->user.uid == 42 &&
+        r.out->process->user.gid == 7);
+  CHECK(find(&r.ov, "non-root", "process.user.uid") == NULL);
+  CHECK(has_opt(mount_at(r.out, "/tmp"), "size=1g"));
+  done(&r);
+}
+
+static void expect_bad_policy(const char *json, const char *msg) {
+  hd_policy *p = NULL;
+  hd_error_t err = NULL;
+  CHECK(hd_policy_parse(json, strlen(json), "p.json", &p, &err) < 0 &&
+        p == NULL);
+  CHECK_STR(err ? err->msg : NULL, msg);
+  hd_error_free(&err);
+}
+
+static void test_policy_errors(void) {
+  expect_bad_policy("{\n \"pids_max\": \"1024\"\n}",
+                    "policy p.json: line 2: pids_max: expected an integer "
+                    "from 1 to 4194304, got a string");
+  expect_bad_policy("{\"uid\": 0}", "policy p.json: line 1: uid: 0 is root, "
+                                    "and no policy can make a container root");
+  expect_bad_policy("{\"pids_max\": 0}",
+                    "policy p.json: line 1: pids_max: expected an integer "
+                    "from 1 to 4194304, got 0");
+  expect_bad_policy("{\"pids_max\": 4194305}",
+                    "policy p.json: line 1: pids_max: expected an integer "
+                    "from 1 to 4194304, got 4194305");
+  expect_bad_policy("{\n\n\"allow_host_netwrok\": true}",
+                    "policy p.json: line 3: unknown key "
+                    "\"allow_host_netwrok\"");
+  expect_bad_policy("{\"exec_allowed\": [\"/var\"]}",
+                    "policy p.json: line 1: exec_allowed[0]: \"/var\" would "
+                    "let /var/tmp run programs, and noexec /var/tmp is an "
+                    "invariant no policy can relax");
+  expect_bad_policy("{\"tmp_size\": \"lots\"}",
+                    "policy p.json: line 1: tmp_size: expected a size such as "
+                    "\"64m\", got \"lots\"");
+  expect_bad_policy("{\"uid\": 1,}",
+                    "policy p.json: line 1: invalid JSON: parse error: "
+                    "invalid object key (must be a string)");
+  expect_bad_policy("[]", "policy p.json: line 1: expected an object, got "
+                          "an array");
+  hd_policy *p = NULL;
+  hd_error_t err = NULL;
+  CHECK(hd_policy_load("/nonexistent/policy.conf", &p, &err) < 0);
+  CHECK_STR(err ? err->msg : NULL,
+            "policy /nonexistent/policy.conf: No such file or directory");
+  hd_error_free(&err);
+}
+
+/* ---- the baseline filter, in a child ---- */
+
+static int child_checks(void) {
+  hd_error_t err = NULL;
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+      hd_seccomp_baseline_load(&err) < 0)
+    return 100;
+  int bad = 0;
+  errno = 0;
+  bad |= !(unshare(CLONE_NEWUSER) < 0 && errno == EPERM) << 0;
+  bad |= !(syscall(SYS_mount, "none", "/mnt", "tmpfs", 0, NULL) < 0 &&
+           errno == EPERM) << 1;
+  bad |= !(syscall(SYS_clone3, NULL, 0) < 0 && errno == ENOSYS) << 2;
+  bad |= !(syscall(SYS_clone, CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0) < 0 &&
+           errno == EPERM) << 3;
+  bad |= !(syscall(SYS_personality, 0xffffffffUL) >= 0) << 4;
+  bad |= !(syscall(SYS_personality, 0x0040000UL) < 0 && errno == EPERM) << 5;
+  pid_t pid = fork(); /* plain clone still works */
+  if (pid == 0)
+    _exit(0);
+  bad |= !(pid > 0 && waitpid(pid, NULL, 0) == pid) << 6;
+  bad |= !(syscall(SYS_ptrace, 0, 0, 0, 0) < 0 && errno == EPERM) << 7;
+  return bad;
+}
+
+/* valgrind does not know seccomp(2), so libseccomp cannot probe the
+ * kernel's actions there; the filter is tested in a plain run. */
+static bool under_valgrind(void) {
+  const char *preload = getenv("LD_PRELOAD");
+  return preload && strstr(preload, "vgpreload");
+}
+
+static void test_seccomp_baseline(void) {
+  if (under_valgrind()) {
+    printf("baseline seccomp: skipped under valgrind\n");
+    return;
+  }
+  pid_t pid = fork();
+  if (pid == 0)
+    _exit(child_checks());
+  int st = 0;
+  CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st));
+  CHECK(WEXITSTATUS(st) == 0);
+  if (WIFEXITED(st) && WEXITSTATUS(st))
+    fprintf(stderr, "  seccomp child: failed checks 0x%x\n", WEXITSTATUS(st));
+  /* x32 syscalls (nr | 0x40000000) kill the process */
+  pid = fork();
+  if (pid == 0) {
+    hd_error_t err = NULL;
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if (hd_seccomp_baseline_load(&err) < 0)
+      _exit(100);
+    syscall(0x40000000 | SYS_getpid);
+    _exit(0);
+  }
+  CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+        WTERMSIG(st) == SIGSYS);
+  /* the cost of a compile, reported (never asserted) */
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  for (int i = 0; i < 1000; i++) {
+    hd_error_t err = NULL;
+    hd_seccomp_baseline_forget();
+    CHECK(hd_seccomp_baseline_compile(&err) == 0);
+    hd_error_free(&err);
+  }
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  double us = ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / 1e6;
+  printf("baseline seccomp compile: %.1f us each (1000 runs)\n", us);
+}
+
+int main(void) {
+  test_hostile_spec();
+  test_namespaces();
+  test_mount_refusals();
+  test_devices_hooks_sysctls();
+  test_pids();
+  test_update();
+  test_exec_process();
+  test_policy_relaxations();
+  test_policy_errors();
+  test_seccomp_baseline();
+  return UNIT_DONE();
+}
