@@ -140,12 +140,26 @@ int oci_policy_parse_size(const char *s, uint64_t *out) {
     return -1;
   unsigned shift = 0;
   switch (*end) {
-  case 't': case 'T': shift = 40; break;
-  case 'g': case 'G': shift = 30; break;
-  case 'm': case 'M': shift = 20; break;
-  case 'k': case 'K': shift = 10; break;
-  case '\0': break;
-  default: return -1;
+  case 't':
+  case 'T':
+    shift = 40;
+    break;
+  case 'g':
+  case 'G':
+    shift = 30;
+    break;
+  case 'm':
+  case 'M':
+    shift = 20;
+    break;
+  case 'k':
+  case 'K':
+    shift = 10;
+    break;
+  case '\0':
+    break;
+  default:
+    return -1;
   }
   if (*end != '\0' && end[1] != '\0')
     return -1;
@@ -188,8 +202,7 @@ static int set_id(parser *p, const char *s, size_t len) {
 
 static int set_pids(parser *p, const char *s, size_t len) {
   int64_t v;
-  if (parse_integer(s, len, &v) < 0 || v < 1 ||
-      v > OCI_POLICY_PIDS_MAX_LIMIT)
+  if (parse_integer(s, len, &v) < 0 || v < 1 || v > OCI_POLICY_PIDS_MAX_LIMIT)
     return fail(p, "expected %s, got %.*s", p->field->expected, (int)len, s);
   p->out->has_pids_max = true;
   p->out->pids_max = v;

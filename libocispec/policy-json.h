@@ -22,10 +22,10 @@ typedef struct {
       has_cpu_max, has_allow_host_network;
   uint32_t uid; /* never 0: the parser refuses root */
   uint32_t gid;
-  int64_t pids_max;      /* 1 .. OCI_POLICY_PIDS_MAX_LIMIT */
-  uint64_t tmp_size;     /* bytes, > 0 */
-  char *tmp_size_text;   /* as written ("64m"), for the size= option */
-  uint64_t memory_max;   /* bytes, > 0 */
+  int64_t pids_max;       /* 1 .. OCI_POLICY_PIDS_MAX_LIMIT */
+  uint64_t tmp_size;      /* bytes, > 0 */
+  char *tmp_size_text;    /* as written ("64m"), for the size= option */
+  uint64_t memory_max;    /* bytes, > 0 */
   uint64_t cpu_max_quota; /* microseconds per 100000us period, > 0 */
   bool allow_host_network;
   /* Absolute, clean paths; none of them is /tmp, /var/tmp, /dev/shm or an

@@ -79,11 +79,10 @@ static int check(const hd_global_opts *g, const char *bundle,
 }
 
 int cmd_check(const hd_global_opts *g, int argc, char **argv) {
-  static const struct option opts[] = {
-      {"bundle", required_argument, NULL, 'b'},
-      {"format", required_argument, NULL, 'f'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
+                                       {"format", required_argument, NULL, 'f'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   const char *bundle = NULL, *format = "text";
   int c;
   while ((c = getopt_long(argc, argv, "+b:f:h", opts, NULL)) != -1) {

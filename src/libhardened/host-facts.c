@@ -15,9 +15,9 @@
 
 /* /proc/<pid>/ns/<name> for each oci_namespace_type. */
 static const char *const proc_ns_name[OCI_NS__COUNT] = {
-    [OCI_NS_PID] = "pid",     [OCI_NS_NETWORK] = "net",
-    [OCI_NS_MOUNT] = "mnt",   [OCI_NS_IPC] = "ipc",
-    [OCI_NS_UTS] = "uts",     [OCI_NS_USER] = "user",
+    [OCI_NS_PID] = "pid",       [OCI_NS_NETWORK] = "net",
+    [OCI_NS_MOUNT] = "mnt",     [OCI_NS_IPC] = "ipc",
+    [OCI_NS_UTS] = "uts",       [OCI_NS_USER] = "user",
     [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
 };
 
@@ -33,9 +33,10 @@ void hd_host_facts_add_host_ns(hd_host_facts *f, oci_namespace_type type,
       (hd_fact_ns){.dev = dev, .ino = ino};
 }
 
-void hd_host_facts_add_ns_path(hd_host_facts *f, const char *path,
-                               uint64_t dev, uint64_t ino) {
-  f->ns_paths = xrealloc(f->ns_paths, (f->ns_paths_len + 1) * sizeof(hd_fact_ns));
+void hd_host_facts_add_ns_path(hd_host_facts *f, const char *path, uint64_t dev,
+                               uint64_t ino) {
+  f->ns_paths =
+      xrealloc(f->ns_paths, (f->ns_paths_len + 1) * sizeof(hd_fact_ns));
   f->ns_paths[f->ns_paths_len++] =
       (hd_fact_ns){.path = xstrdup(path), .dev = dev, .ino = ino};
 }
@@ -129,8 +130,7 @@ static int gather_ns_paths(hd_host_facts *f, const oci_linux *l,
       continue;
     if (stat(path, &st) < 0)
       return hd_error_set(err, errno, "linux.namespaces[%s].path %s",
-                          oci_namespace_type_name(l->namespaces[i].type),
-                          path);
+                          oci_namespace_type_name(l->namespaces[i].type), path);
     hd_host_facts_add_ns_path(f, path, st.st_dev, st.st_ino);
   }
   return 0;

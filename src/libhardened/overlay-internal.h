@@ -41,8 +41,7 @@ struct hd_host_facts {
 
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path);
 const char *hd_facts_resolved(const hd_host_facts *f, const char *path);
-const hd_fact_device *hd_facts_device(const hd_host_facts *f,
-                                      const char *path);
+const hd_fact_device *hd_facts_device(const hd_host_facts *f, const char *path);
 
 /* One overlay run. */
 typedef struct {

@@ -109,8 +109,7 @@ static int mount_type(hd_ov *c, const oci_mount *m, const char *field) {
 static bool socket_name(const char *path) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
-  for (size_t i = 0; i < sizeof engine_sockets / sizeof engine_sockets[0];
-       i++)
+  for (size_t i = 0; i < sizeof engine_sockets / sizeof engine_sockets[0]; i++)
     if (strcmp(base, engine_sockets[i]) == 0)
       return true;
   return false;
@@ -119,14 +118,14 @@ static bool socket_name(const char *path) {
 static int check_source(hd_ov *c, const char *field, const char *src,
                         const char *bad, bool subtree) {
   if (hd_path_within(bad, src) || (subtree && hd_path_within(src, bad)))
-    return hd_ov_refuse(c, "host-bind", field, "%s exposes the host's %s",
-                        src, bad);
+    return hd_ov_refuse(c, "host-bind", field, "%s exposes the host's %s", src,
+                        bad);
   return 0;
 }
 
 static int forbidden_source(hd_ov *c, const char *field, const char *src) {
-  for (size_t i = 0;
-       i < sizeof forbidden_sources / sizeof forbidden_sources[0]; i++)
+  for (size_t i = 0; i < sizeof forbidden_sources / sizeof forbidden_sources[0];
+       i++)
     if (check_source(c, field, src, forbidden_sources[i].path,
                      forbidden_sources[i].subtree) < 0)
       return -1;
@@ -188,8 +187,8 @@ static bool tmpfs_size_ok(hd_ov *c, const oci_mount *m) {
 }
 
 static void noexec_tmp(hd_ov *c, oci_mount *m) {
-  static const char *const drop[] = {"exec", "suid", "dev", "size=",
-                                     "nr_blocks="};
+  static const char *const drop[] = {"exec", "suid", "dev",
+                                     "size=", "nr_blocks="};
   cleanup_free char *size = xasprintf("size=%s", c->policy->tmp_size_text);
   const char *add[] = {"noexec", "nosuid", "nodev", size};
   bool resize = type_is(m, "tmpfs") && !tmpfs_size_ok(c, m);
@@ -226,8 +225,9 @@ static void mount_flags(hd_ov *c, oci_mount *m) {
 
 static int harden_mount(hd_ov *c, oci_mount *m) {
   if (m->destination == NULL)
-    return hd_ov_refuse(c, "mount-type", "mounts", "has a mount without a "
-                                                   "destination");
+    return hd_ov_refuse(c, "mount-type", "mounts",
+                        "has a mount without a "
+                        "destination");
   char *dest = hd_path_clean(m->destination);
   free(m->destination);
   m->destination = dest;

@@ -90,8 +90,8 @@ size_t hd_strv_remove(char **v, size_t *n, const char *s) {
   size_t len = strlen(s), kept = 0, gone = 0;
   bool prefix = len > 0 && s[len - 1] == '=';
   for (size_t i = 0; i < *n; i++) {
-    bool match = v[i] && (prefix ? strncmp(v[i], s, len) == 0
-                                 : strcmp(v[i], s) == 0);
+    bool match =
+        v[i] && (prefix ? strncmp(v[i], s, len) == 0 : strcmp(v[i], s) == 0);
     if (match) {
       free(v[i]);
       gone++;
@@ -225,14 +225,15 @@ static void process_limits(hd_ov *c, oci_process *p) {
     if (p->rlimits[i].type && strcmp(p->rlimits[i].type, "RLIMIT_CORE") == 0)
       core = &p->rlimits[i];
   if (core == NULL) {
-    p->rlimits = xrealloc(p->rlimits, (p->rlimits_len + 1) * sizeof(oci_rlimit));
+    p->rlimits =
+        xrealloc(p->rlimits, (p->rlimits_len + 1) * sizeof(oci_rlimit));
     core = &p->rlimits[p->rlimits_len++];
     *core = (oci_rlimit){.type = xstrdup("RLIMIT_CORE")};
     hd_ov_record(c, "limits", "process.rlimits[RLIMIT_CORE]", "(unset)", "0");
   } else if (core->soft != 0 || core->hard != 0) {
-    cleanup_free char *from = xasprintf("%llu/%llu",
-                                        (unsigned long long)core->soft,
-                                        (unsigned long long)core->hard);
+    cleanup_free char *from =
+        xasprintf("%llu/%llu", (unsigned long long)core->soft,
+                  (unsigned long long)core->hard);
     hd_ov_record(c, "limits", "process.rlimits[RLIMIT_CORE]", from, "0");
     core->soft = core->hard = 0;
   }
@@ -320,11 +321,11 @@ static int unified_keys(hd_ov *c, oci_resources *r) {
         strcmp(key, ".") == 0)
       return hd_ov_refuse(c, "resources", field,
                           "is not a file of the container's cgroup");
-    bool drop = strcmp(key, "pids.max") == 0 ||
-                (c->policy->memory_max &&
-                 (strcmp(key, "memory.max") == 0 ||
-                  strcmp(key, "memory.swap.max") == 0)) ||
-                (c->policy->cpu_max_quota && strcmp(key, "cpu.max") == 0);
+    bool drop =
+        strcmp(key, "pids.max") == 0 ||
+        (c->policy->memory_max && (strcmp(key, "memory.max") == 0 ||
+                                   strcmp(key, "memory.swap.max") == 0)) ||
+        (c->policy->cpu_max_quota && strcmp(key, "cpu.max") == 0);
     if (!drop) {
       i++;
       continue;
@@ -350,8 +351,8 @@ typedef struct {
 
 /* The nodes every container gets; pts (136-143:*) are handled apart. */
 static const std_device std_devices[] = {
-    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+    {"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
     {"/dev/console", 5, 1}, {"/dev/ptmx", 5, 2},
 };
 #define N_STD_DEVICES (sizeof std_devices / sizeof std_devices[0])
@@ -385,9 +386,8 @@ static bool policy_device(hd_ov *c, const oci_device *d) {
     if (fnmatch(c->policy->allowed_devices[i], d->path, FNM_PATHNAME) == 0)
       named = true;
   const hd_fact_device *host = hd_facts_device(c->host, d->path);
-  return named && host && host->type == device_type(d->type) &&
-         d->has_major && d->has_minor && host->major == d->major &&
-         host->minor == d->minor;
+  return named && host && host->type == device_type(d->type) && d->has_major &&
+         d->has_minor && host->major == d->major && host->minor == d->minor;
 }
 
 static int device_nodes(hd_ov *c, oci_linux *l) {
@@ -454,8 +454,7 @@ static int device_rules(hd_ov *c, const oci_linux *l, oci_resources *r) {
     const oci_device_cgroup *d = &r->devices[i];
     if (!d->allow || cgroup_rule_allowed(c, l, d))
       continue;
-    cleanup_free char *field =
-        xasprintf("linux.resources.devices[%zu]", i);
+    cleanup_free char *field = xasprintf("linux.resources.devices[%zu]", i);
     cleanup_free char *maj =
         d->has_major ? xasprintf("%lld", (long long)d->major) : xstrdup("*");
     cleanup_free char *min =
@@ -467,15 +466,13 @@ static int device_rules(hd_ov *c, const oci_linux *l, oci_resources *r) {
   }
   if (r->devices_len == 0 || !is_deny_all(&r->devices[0])) {
     hd_ov_record(c, "devices", "linux.resources.devices",
-                 r->devices_len ? "rules without a leading deny-all"
-                                : "(none)",
+                 r->devices_len ? "rules without a leading deny-all" : "(none)",
                  "deny all, then the allowed devices");
     append_rule(r, (oci_device_cgroup){0});
     memmove(&r->devices[1], &r->devices[0],
             (r->devices_len - 1) * sizeof *r->devices);
-    r->devices[0] = (oci_device_cgroup){.allow = false,
-                                        .type = 'a',
-                                        .access = xstrdup("rwm")};
+    r->devices[0] = (oci_device_cgroup){
+        .allow = false, .type = 'a', .access = xstrdup("rwm")};
   }
   for (size_t i = 0; i < N_STD_DEVICES; i++)
     append_rule(r, (oci_device_cgroup){.allow = true,
@@ -526,13 +523,11 @@ static int joined_namespaces(hd_ov *c, const oci_linux *l, bool *host_net) {
     if (ns->path == NULL || *ns->path == '\0')
       continue;
     const char *name = oci_namespace_type_name(ns->type);
-    cleanup_free char *field =
-        xasprintf("linux.namespaces[\"%s\"].path", name);
+    cleanup_free char *field = xasprintf("linux.namespaces[\"%s\"].path", name);
     const hd_fact_ns *f = hd_facts_ns_path(c->host, ns->path);
     if (f == NULL)
       return hd_ov_refuse(c, "host-namespace", field,
-                          "%s could not be compared with the host's",
-                          ns->path);
+                          "%s could not be compared with the host's", ns->path);
     if (!is_host_ns(c, ns->type, f))
       continue;
     if (ns->type == OCI_NS_NETWORK)
@@ -554,8 +549,7 @@ static int own_namespaces(hd_ov *c, oci_linux *l, bool *own_net) {
   for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
     if (!present[required[i]] && must_own(c, required[i]))
       return hd_ov_refuse(c, "host-namespace", "linux.namespaces",
-                          "lacks \"%s\"",
-                          oci_namespace_type_name(required[i]));
+                          "lacks \"%s\"", oci_namespace_type_name(required[i]));
   bool host_net = !present[OCI_NS_NETWORK];
   if (joined_namespaces(c, l, &host_net) < 0)
     return -1;
@@ -564,8 +558,7 @@ static int own_namespaces(hd_ov *c, oci_linux *l, bool *own_net) {
   if (!present[OCI_NS_CGROUP]) {
     l->namespaces = xrealloc(l->namespaces,
                              (l->namespaces_len + 1) * sizeof *l->namespaces);
-    l->namespaces[l->namespaces_len++] =
-        (oci_namespace){.type = OCI_NS_CGROUP};
+    l->namespaces[l->namespaces_len++] = (oci_namespace){.type = OCI_NS_CGROUP};
     hd_ov_record(c, "host-namespace", "linux.namespaces", "(no cgroup)",
                  "cgroup");
   }
@@ -577,17 +570,17 @@ static int own_namespaces(hd_ov *c, oci_linux *l, bool *own_net) {
 /* Namespaced by ipc (or uts, which is always the container's own), or
  * vm.memfd_noexec, which is per pid namespace. */
 static const char *const namespaced_sysctls[] = {
-    "kernel.msgmax",  "kernel.msgmnb",   "kernel.msgmni",
-    "kernel.sem",     "kernel.shmall",   "kernel.shmmax",
-    "kernel.shmmni",  "kernel.shm_rmid_forced", "kernel.hostname",
+    "kernel.msgmax",     "kernel.msgmnb",          "kernel.msgmni",
+    "kernel.sem",        "kernel.shmall",          "kernel.shmmax",
+    "kernel.shmmni",     "kernel.shm_rmid_forced", "kernel.hostname",
     "kernel.domainname", "vm.memfd_noexec",
 };
 
 /* Dots only: a '/' form or an empty component could walk out of
  * /proc/sys/net into the host-wide tree. */
 static bool sysctl_key_sane(const char *k) {
-  if (*k == '\0' || *k == '.' || k[strlen(k) - 1] == '.' ||
-      strstr(k, "..") || strchr(k, '/'))
+  if (*k == '\0' || *k == '.' || k[strlen(k) - 1] == '.' || strstr(k, "..") ||
+      strchr(k, '/'))
     return false;
   return true;
 }
@@ -636,8 +629,8 @@ static void sysctl_force(hd_ov *c, oci_linux *l, const char *rule,
 
 static int sysctls(hd_ov *c, oci_linux *l, bool own_net) {
   for (size_t i = 0; i < l->sysctl_len; i++)
-    if (sysctl_allowed(c, l->sysctl[i].key ? l->sysctl[i].key : "",
-                       own_net) < 0)
+    if (sysctl_allowed(c, l->sysctl[i].key ? l->sysctl[i].key : "", own_net) <
+        0)
       return -1;
   /* Binding below 1024 is what CAP_NET_BIND_SERVICE grants; docker gives
    * it back through this sysctl in every spec. */
@@ -678,8 +671,8 @@ static int hooks(hd_ov *c, const oci_hooks *h) {
   if (h == NULL)
     return 0;
   if (hook_list(c, "prestart", h->prestart, h->prestart_len) < 0 ||
-      hook_list(c, "createRuntime", h->create_runtime,
-                h->create_runtime_len) < 0 ||
+      hook_list(c, "createRuntime", h->create_runtime, h->create_runtime_len) <
+          0 ||
       hook_list(c, "createContainer", h->create_container,
                 h->create_container_len) < 0 ||
       hook_list(c, "startContainer", h->start_container,
@@ -693,10 +686,10 @@ static int hooks(hd_ov *c, const oci_hooks *h) {
 /* ---- docker's masked and read-only paths, even under --privileged ---- */
 
 static const char *const masked_paths[] = {
-    "/proc/acpi",          "/proc/asound",        "/proc/interrupts",
-    "/proc/kcore",         "/proc/keys",          "/proc/latency_stats",
-    "/proc/sched_debug",   "/proc/scsi",          "/proc/timer_list",
-    "/proc/timer_stats",   "/sys/firmware",       "/sys/devices/virtual/powercap",
+    "/proc/acpi",        "/proc/asound",  "/proc/interrupts",
+    "/proc/kcore",       "/proc/keys",    "/proc/latency_stats",
+    "/proc/sched_debug", "/proc/scsi",    "/proc/timer_list",
+    "/proc/timer_stats", "/sys/firmware", "/sys/devices/virtual/powercap",
 };
 static const char *const readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
@@ -733,8 +726,7 @@ static void rootfs_propagation(hd_ov *c, oci_linux *l) {
   const char *p = l->rootfs_propagation;
   if (p == NULL || (strcmp(p, "shared") != 0 && strcmp(p, "rshared") != 0))
     return;
-  hd_ov_record(c, "mount-propagation", "linux.rootfsPropagation", p,
-               "rslave");
+  hd_ov_record(c, "mount-propagation", "linux.rootfsPropagation", p, "rslave");
   free(l->rootfs_propagation);
   l->rootfs_propagation = xstrdup("rslave");
 }

@@ -30,8 +30,8 @@ void hd_host_facts_free(hd_host_facts *facts);
 hd_host_facts *hd_host_facts_new(void);
 void hd_host_facts_add_host_ns(hd_host_facts *f, oci_namespace_type type,
                                uint64_t dev, uint64_t ino);
-void hd_host_facts_add_ns_path(hd_host_facts *f, const char *path,
-                               uint64_t dev, uint64_t ino);
+void hd_host_facts_add_ns_path(hd_host_facts *f, const char *path, uint64_t dev,
+                               uint64_t ino);
 void hd_host_facts_add_resolved(hd_host_facts *f, const char *path,
                                 const char *resolved);
 void hd_host_facts_add_device(hd_host_facts *f, const char *path, char type,

@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NS_ALL                                                              \
-  "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},"              \
+#define NS_ALL                                                                 \
+  "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},"                 \
   "{\"type\":\"mount\"},{\"type\":\"ipc\"},{\"type\":\"uts\"}]"
 
 /* uid 0, every cap, writable root, no pids limit, exec /tmp of 10g, a
@@ -130,15 +130,15 @@ static const oci_override *find(const hd_overrides *ov, const char *rule,
   return NULL;
 }
 
-#define CHECK_OVERRIDE(ov, rule, field, req, enf)                           \
-  do {                                                                      \
-    const oci_override *o_ = find(ov, rule, field);                         \
-    CHECK(o_ != NULL);                                                      \
-    if (o_) {                                                               \
-      CHECK_STR(o_->requested, req);                                        \
-      CHECK_STR(o_->enforced, enf);                                         \
-    } else                                                                  \
-      fprintf(stderr, "  missing override %s %s\n", rule, field);           \
+#define CHECK_OVERRIDE(ov, rule, field, req, enf)                              \
+  do {                                                                         \
+    const oci_override *o_ = find(ov, rule, field);                            \
+    CHECK(o_ != NULL);                                                         \
+    if (o_) {                                                                  \
+      CHECK_STR(o_->requested, req);                                           \
+      CHECK_STR(o_->enforced, enf);                                            \
+    } else                                                                     \
+      fprintf(stderr, "  missing override %s %s\n", rule, field);              \
   } while (0)
 
 static const oci_mount *mount_at(const oci_spec *s, const char *dest) {
@@ -243,7 +243,8 @@ static void test_hostile_spec(void) {
   CHECK(has_str(l->masked_paths, l->masked_paths_len,
                 "/sys/devices/virtual/powercap"));
   CHECK(l->masked_paths_len == 12 && l->readonly_paths_len == 5);
-  CHECK(has_str(l->readonly_paths, l->readonly_paths_len, "/proc/sysrq-trigger"));
+  CHECK(
+      has_str(l->readonly_paths, l->readonly_paths_len, "/proc/sysrq-trigger"));
   CHECK_STR(sysctl(r.out, "vm.memfd_noexec"), "2");
   CHECK_OVERRIDE(&r.ov, "host-namespace", "linux.namespaces", "(no cgroup)",
                  "cgroup");
@@ -321,9 +322,9 @@ static void test_namespaces(void) {
   /* another container's namespace, and the relaxation */
   expect_ok("{\"type\":\"network\"}",
             "{\"type\":\"network\",\"path\":\"/run/netns/pod\"}", NULL);
-  cleanup_free char *host_net = variant(
-      "\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}",
-      "\"sysctl\":{}");
+  cleanup_free char *host_net =
+      variant("\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}",
+              "\"sysctl\":{}");
   char *at = strstr(host_net, "{\"type\":\"network\"},");
   memmove(at, at + 19, strlen(at + 19) + 1);
   result r = run(host_net, "{\"allow_host_network\":true}");
@@ -372,8 +373,7 @@ static void test_mount_refusals(void) {
                  "\"destination\":\"/mnt/p\",\"type\":\"proc\"", NULL,
                  "refused by policy (masked-paths): mounts[/mnt/p] mounts "
                  "proc outside /proc, where nothing is masked");
-  expect_refusal("\"destination\":\"/data\"", "\"destination\":\"/x/..\"",
-                 NULL,
+  expect_refusal("\"destination\":\"/data\"", "\"destination\":\"/x/..\"", NULL,
                  "refused by policy (read-only-root): mounts[/] would replace "
                  "the read-only root");
 }
@@ -406,8 +406,7 @@ static void test_devices_hooks_sysctls(void) {
   expect_refusal("\"maskedPaths\"", gpu, NULL,
                  "refused by policy (devices): linux.devices[/dev/nvidia0] "
                  "(c 195:0) is not an allowed device");
-  expect_ok("\"maskedPaths\"", gpu,
-            "{\"allowed_devices\":[\"/dev/nvidia*\"]}");
+  expect_ok("\"maskedPaths\"", gpu, "{\"allowed_devices\":[\"/dev/nvidia*\"]}");
   /* hooks: dockerd's setkey hook by what /proc/<pid>/exe resolves to */
   static const char hook[] =
       "\"hooks\":{\"prestart\":[{\"path\":\"/proc/42/exe\",\"args\":"
@@ -434,8 +433,10 @@ static void test_devices_hooks_sysctls(void) {
                  "refused by policy (sysctl): "
                  "linux.sysctl[\"net/../kernel/core_pattern\"] is not a "
                  "sysctl name");
-  expect_ok("\"sysctl\":{", "\"sysctl\":{\"kernel.shmmax\":\"1000\","
-            "\"net.ipv4.ping_group_range\":\"0 0\",", NULL);
+  expect_ok("\"sysctl\":{",
+            "\"sysctl\":{\"kernel.shmmax\":\"1000\","
+            "\"net.ipv4.ping_group_range\":\"0 0\",",
+            NULL);
   expect_refusal("\"maskedPaths\"",
                  "\"personality\":{\"domain\":\"LINUX\",\"flags\":"
                  "[\"ADDR_NO_RANDOMIZE\"]},\"maskedPaths\"",
@@ -477,7 +478,8 @@ static void test_pids(void) {
 
 static void test_update(void) {
   hd_policy *p = policy(NULL);
-  const char *cases[] = {"{\"pids\":{\"limit\":5000}}", "{\"pids\":{\"limit\":-1}}",
+  const char *cases[] = {"{\"pids\":{\"limit\":5000}}",
+                         "{\"pids\":{\"limit\":-1}}",
                          "{\"memory\":{\"limit\":1000000}}"};
   int64_t want[] = {1024, 1024, -1};
   for (size_t i = 0; i < 3; i++) {
@@ -529,15 +531,16 @@ static void test_exec_process(void) {
 }
 
 static void test_policy_relaxations(void) {
-  cleanup_free char *json = variant("\"destination\":\"/data\"",
-                                    "\"destination\":\"/opt/tools\"");
+  cleanup_free char *json =
+      variant("\"destination\":\"/data\"", "\"destination\":\"/opt/tools\"");
   result r = run(json, "// tools need exec\n{\"exec_allowed\":[\"/opt\"]}");
   CHECK(r.rc == 0 && !has_opt(mount_at(r.out, "/opt/tools"), "noexec"));
   CHECK(has_opt(mount_at(r.out, "/opt/tools"), "nosuid"));
   CHECK(has_opt(mount_at(r.out, "/tmp"), "noexec")); /* not relaxable */
   done(&r);
   /* a non-root user is kept; tmp size from the policy */
-  cleanup_free char *user = variant("\"uid\":0,\"gid\":0", "\"uid\":42,\"gid\":7");
+  cleanup_free char *user =
+      variant("\"uid\":0,\"gid\":0", "\"uid\":42,\"gid\":7");
   r = run(user, "{\"tmp_size\":\"1g\"}");
   CHECK(r.rc == 0 && r.out->process->user.uid == 42 &&
         r.out->process->user.gid == 7);
@@ -601,10 +604,12 @@ static int child_checks(void) {
   errno = 0;
   bad |= !(unshare(CLONE_NEWUSER) < 0 && errno == EPERM) << 0;
   bad |= !(syscall(SYS_mount, "none", "/mnt", "tmpfs", 0, NULL) < 0 &&
-           errno == EPERM) << 1;
+           errno == EPERM)
+         << 1;
   bad |= !(syscall(SYS_clone3, NULL, 0) < 0 && errno == ENOSYS) << 2;
   bad |= !(syscall(SYS_clone, CLONE_NEWNET | SIGCHLD, 0, 0, 0, 0) < 0 &&
-           errno == EPERM) << 3;
+           errno == EPERM)
+         << 3;
   bad |= !(syscall(SYS_personality, 0xffffffffUL) >= 0) << 4;
   bad |= !(syscall(SYS_personality, 0x0040000UL) < 0 && errno == EPERM) << 5;
   pid_t pid = fork(); /* plain clone still works */
