@@ -454,6 +454,8 @@ const hd_cg_dir *hd_cg_v1_dir(const hd_cgroup *cg, const char *controller) {
 
 static bool word_in(const char *list, const char *word) {
   size_t wl = strlen(word);
+  if (wl == 0)
+    return false;
   for (const char *p = list; (p = strstr(p, word)) != NULL; p += wl)
     if ((p == list || p[-1] == ' ') && (p[wl] == ' ' || p[wl] == '\0' ||
                                         p[wl] == '\n'))
@@ -726,7 +728,7 @@ static int apply_unified(hd_cgroup *cg, const oci_resources *r,
     const char *key = r->unified[i].key ? r->unified[i].key : "";
     cleanup_free char *ctrl = strndup(key, strcspn(key, "."));
     bool failed;
-    if (ctrl && strcmp(ctrl, "cgroup") != 0 &&
+    if (ctrl && *ctrl && strcmp(ctrl, "cgroup") != 0 &&
         hd_cg_v2_dir_for(cg, ctrl, err, &failed) == NULL && failed)
       return -1;
   }

@@ -1,0 +1,460 @@
+/* cgroup module against the real kernel: needs root. It adapts to the
+ * layout it finds (v1, hybrid, pure v2) by looking at /sys/fs/cgroup on
+ * its own, so the checks do not just repeat the module's logic. To try
+ * other layouts on one host, run it in a private mount namespace, e.g.
+ *   unshare -m --propagation private sh -c \
+ *     'umount -R /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup &&
+ *      ./test-cgroup'                                   (pure v2)
+ *   unshare -m --propagation private sh -c \
+ *     'umount /sys/fs/cgroup/unified && ./test-cgroup'   (pure v1) */
+#define _GNU_SOURCE
+#include "cgroup.h"
+#include "unit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TEST_PATH "/hardened-unit/cg1"
+#define MiB (1024 * 1024)
+
+/* ---- independent view of the host ---- */
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "re");
+  if (f == NULL)
+    return NULL;
+  char *buf = xcalloc(1, 65536);
+  size_t n = fread(buf, 1, 65535, f);
+  fclose(f);
+  while (n > 0 && buf[n - 1] == '\n')
+    buf[--n] = '\0';
+  return buf;
+}
+
+static bool exists(const char *path) { return access(path, F_OK) == 0; }
+
+static const char *v2_root(void) {
+  struct statfs s;
+  if (statfs("/sys/fs/cgroup", &s) == 0 && s.f_type == 0x63677270)
+    return "/sys/fs/cgroup";
+  if (exists("/sys/fs/cgroup/unified/cgroup.procs"))
+    return "/sys/fs/cgroup/unified";
+  return NULL;
+}
+
+static bool pure_v2(void) {
+  const char *r = v2_root();
+  return r && strcmp(r, "/sys/fs/cgroup") == 0;
+}
+
+/* The v1 mount holding ctrl ("cpu" in "cpu,cpuacct"), or NULL. */
+static char *v1_mount(const char *ctrl) {
+  if (pure_v2())
+    return NULL;
+  DIR *d = opendir("/sys/fs/cgroup");
+  char *found = NULL;
+  struct dirent *de;
+  while (d && !found && (de = readdir(d)) != NULL) {
+    char *names = xasprintf(",%s,", de->d_name);
+    char *needle = xasprintf(",%s,", ctrl);
+    char *mnt = xasprintf("/sys/fs/cgroup/%s", de->d_name);
+    struct statfs s;
+    if (strstr(names, needle) && statfs(mnt, &s) == 0 &&
+        s.f_type == 0x27e0eb /* CGROUP_SUPER_MAGIC */)
+      found = hd_steal_pointer(&mnt);
+    free(names);
+    free(needle);
+    free(mnt);
+  }
+  if (d)
+    closedir(d);
+  return found;
+}
+
+static bool v2_has(const char *ctrl) {
+  if (v2_root() == NULL)
+    return false;
+  char *p = xasprintf("%s/cgroup.controllers", v2_root());
+  char *list = read_file(p);
+  free(p);
+  bool has = false;
+  char *save = NULL;
+  for (char *t = list ? strtok_r(list, " ", &save) : NULL; t;
+       t = strtok_r(NULL, " ", &save))
+    has |= strcmp(t, ctrl) == 0;
+  free(list);
+  return has;
+}
+
+static bool available(const char *v1, const char *v2) {
+  char *m = v1_mount(v1);
+  bool ok = m || v2_has(v2);
+  free(m);
+  return ok;
+}
+
+/* Reads the container's file for the controller wherever it lives. */
+static char *ctl_read(const char *v1, const char *v1_file,
+                      const char *v2_file) {
+  char *m = v1_mount(v1);
+  char *p = m ? xasprintf("%s%s/%s", m, TEST_PATH, v1_file)
+              : xasprintf("%s%s/%s", v2_root(), TEST_PATH, v2_file);
+  char *v = read_file(p);
+  free(m);
+  free(p);
+  return v;
+}
+
+/* Every hierarchy's dir for path: none may exist after a destroy. */
+static int dirs_left(const char *path, bool quiet) {
+  int left = 0;
+  DIR *d = opendir("/sys/fs/cgroup");
+  struct dirent *de;
+  while (d && (de = readdir(d)) != NULL) {
+    char *p = xasprintf("/sys/fs/cgroup/%s%s", de->d_name, path);
+    if (de->d_name[0] != '.' && exists(p)) {
+      if (!quiet)
+        fprintf(stderr, "left behind: %s\n", p);
+      left++;
+    }
+    free(p);
+  }
+  if (d)
+    closedir(d);
+  char *p = xasprintf("/sys/fs/cgroup%s", path);
+  left += exists(p);
+  free(p);
+  return left;
+}
+
+/* ---- building resources ---- */
+
+static oci_device_cgroup rule(bool allow, char type, int64_t major,
+                              int64_t minor, const char *access) {
+  return (oci_device_cgroup){allow, type, major >= 0, minor >= 0, major,
+                             minor, access ? xstrdup(access) : NULL};
+}
+
+static void free_resources(oci_resources *r) {
+  for (size_t i = 0; i < r->devices_len; i++)
+    free(r->devices[i].access);
+  free(r->devices);
+  free(r->memory);
+  if (r->cpu)
+    free(r->cpu->cpus);
+  free(r->cpu);
+  free(r->pids);
+  for (size_t i = 0; i < r->hugepage_limits_len; i++)
+    free(r->hugepage_limits[i].page_size);
+  free(r->hugepage_limits);
+  free(r);
+}
+
+static oci_resources *test_resources(void) {
+  oci_resources *r = xcalloc(1, sizeof *r);
+  if (available("pids", "pids")) {
+    r->pids = xcalloc(1, sizeof *r->pids);
+    *r->pids = (oci_pids){true, 42};
+  }
+  if (available("memory", "memory")) {
+    r->memory = xcalloc(1, sizeof *r->memory);
+    r->memory->has_limit = true;
+    r->memory->limit = 64 * MiB;
+  }
+  if (available("cpu", "cpu")) {
+    r->cpu = xcalloc(1, sizeof *r->cpu);
+    r->cpu->has_shares = true;
+    r->cpu->shares = 512;
+  }
+  if (available("hugetlb", "hugetlb")) {
+    r->hugepage_limits = xcalloc(1, sizeof *r->hugepage_limits);
+    r->hugepage_limits[0] = (oci_hugepage_limit){xstrdup("2MB"), 4 * MiB};
+    r->hugepage_limits_len = 1;
+  }
+  /* null (1:3) fully, zero (1:5) read-only, and a later deny taking
+   * write back from null: the last matching rule wins. */
+  r->devices = xcalloc(4, sizeof *r->devices);
+  r->devices[0] = rule(false, 'a', -1, -1, "rwm");
+  r->devices[1] = rule(true, 'c', 1, 3, NULL);
+  r->devices[2] = rule(true, 'c', 1, 5, "r");
+  r->devices[3] = rule(false, 'c', 1, 3, "w");
+  r->devices_len = 4;
+  return r;
+}
+
+/* ---- tests ---- */
+
+static void test_resolve(void) {
+  char *p = hd_cgroup_resolve_path("", "abc", false);
+  CHECK_STR(p, "/hardened/abc");
+  free(p);
+  p = hd_cgroup_resolve_path("/a/b", "abc", false);
+  CHECK_STR(p, "/a/b");
+  free(p);
+  CHECK(hd_cgroup_resolve_path("/a/../b", "abc", false) == NULL);
+  CHECK(hd_cgroup_resolve_path("a/..", "abc", false) == NULL);
+  CHECK(hd_cgroup_resolve_path("/", "abc", false) == NULL);
+  p = hd_cgroup_resolve_path("system.slice:docker:abc", "abc", true);
+  CHECK_STR(p, "/system.slice/docker-abc.scope");
+  free(p);
+  p = hd_cgroup_resolve_path("kubepods-burstable.slice:cri:x", "x", true);
+  CHECK_STR(p, "/kubepods.slice/kubepods-burstable.slice/cri-x.scope");
+  free(p);
+  CHECK(hd_cgroup_resolve_path("nocolons", "abc", true) == NULL);
+  p = hd_cgroup_resolve_path("rel/x", "abc", false);
+  CHECK(p && p[0] == '/' && strlen(p) >= 6 &&
+        strcmp(p + strlen(p) - 6, "/rel/x") == 0);
+  free(p);
+}
+
+/* The child reports, one char per device check, whether open worked. */
+static void child_device_checks(int ready_fd, int report_fd) {
+  char go;
+  if (read(ready_fd, &go, 1) != 1)
+    _exit(1);
+  struct {
+    const char *dev;
+    int flags;
+  } probes[] = {{"/dev/null", O_RDONLY}, {"/dev/null", O_WRONLY},
+                {"/dev/zero", O_RDONLY}, {"/dev/zero", O_WRONLY},
+                {"/dev/full", O_RDONLY}};
+  char out[5];
+  for (int i = 0; i < 5; i++) {
+    int fd = open(probes[i].dev, probes[i].flags);
+    out[i] = fd >= 0 ? 'y' : errno == EPERM ? 'n' : '?';
+    if (fd >= 0)
+      close(fd);
+  }
+  (void)!write(report_fd, out, sizeof out);
+  for (;;)
+    pause();
+}
+
+static bool proc_in_cgroup(pid_t pid) {
+  char *p = xasprintf("/proc/%d/cgroup", (int)pid);
+  char *c = read_file(p);
+  bool in = c && strstr(c, TEST_PATH "\n") != NULL;
+  free(p);
+  free(c);
+  return in;
+}
+
+static void check_values(void) {
+  char *v;
+  if (available("pids", "pids")) {
+    v = ctl_read("pids", "pids.max", "pids.max");
+    CHECK_STR(v, "42");
+    free(v);
+  }
+  if (available("memory", "memory")) {
+    v = ctl_read("memory", "memory.limit_in_bytes", "memory.max");
+    CHECK_STR(v, "67108864");
+    free(v);
+  }
+  if (available("cpu", "cpu")) {
+    char *m = v1_mount("cpu");
+    v = ctl_read("cpu", "cpu.shares", "cpu.weight");
+    CHECK_STR(v, m ? "512" : "20"); /* 1 + (510 * 9999) / 262142 */
+    free(v);
+    free(m);
+  }
+  if (available("hugetlb", "hugetlb")) {
+    v = ctl_read("hugetlb", "hugetlb.2MB.limit_in_bytes", "hugetlb.2MB.max");
+    CHECK_STR(v, "4194304");
+    free(v);
+  }
+  char *dev = v1_mount("devices");
+  if (dev) {
+    v = ctl_read("devices", "devices.list", "");
+    CHECK(v && strstr(v, "c 1:5 r") && strstr(v, "c 1:3 rm") &&
+          !strstr(v, "a *:* rwm"));
+    free(v);
+  }
+  free(dev);
+}
+
+static void check_freeze(hd_cgroup *cg) {
+  cleanup_error hd_error_t err = NULL;
+  char *m = v1_mount("freezer");
+  CHECK(hd_cgroup_freeze(cg, true, &err) == 0);
+  char *v = m ? ctl_read("freezer", "freezer.state", "")
+              : ctl_read("", "", "cgroup.events");
+  CHECK(v && strstr(v, m ? "FROZEN" : "frozen 1"));
+  free(v);
+  CHECK(hd_cgroup_freeze(cg, false, &err) == 0);
+  v = m ? ctl_read("freezer", "freezer.state", "")
+        : ctl_read("", "", "cgroup.events");
+  CHECK(v && strstr(v, m ? "THAWED" : "frozen 0"));
+  free(v);
+  free(m);
+}
+
+static void test_lifecycle(void) {
+  cleanup_error hd_error_t err = NULL;
+  oci_resources *r = test_resources();
+  hd_cgroup *cg = NULL;
+  CHECK(hd_cgroup_create(TEST_PATH, r, &cg, &err) == 0);
+  if (err)
+    fprintf(stderr, "create: %s\n", err->msg);
+  free_resources(r);
+  if (cg == NULL)
+    return;
+  CHECK_STR(hd_cgroup_path(cg), TEST_PATH);
+  check_values();
+  int dirfd = hd_cgroup_v2_dirfd(cg);
+  CHECK(pure_v2() ? dirfd >= 0 : dirfd == -1);
+
+  int ready[2], report[2];
+  if (pipe(ready) < 0 || pipe(report) < 0)
+    abort();
+  pid_t child = fork();
+  if (child == 0)
+    child_device_checks(ready[0], report[1]);
+  CHECK(hd_cgroup_enter(cg, child, &err) == 0);
+  CHECK(proc_in_cgroup(child));
+  (void)!write(ready[1], "g", 1);
+  char out[6] = {0};
+  CHECK(read(report[0], out, 5) == 5);
+  /* null r, null w denied by the later rule, zero r, zero w, full r */
+  CHECK_STR(out, "ynynn");
+
+  pid_t *pids = NULL;
+  size_t n = 0;
+  CHECK(hd_cgroup_pids(cg, &pids, &n, &err) == 0);
+  CHECK(n == 1 && pids && pids[0] == child);
+  free(pids);
+
+  /* A cgroup with processes is not reused, and the failed create must
+   * not remove the dirs it did not make. */
+  hd_cgroup *again = NULL;
+  CHECK(hd_cgroup_create(TEST_PATH, NULL, &again, &err) < 0);
+  CHECK(err && strstr(err->msg, "already holds processes"));
+  hd_error_free(&err);
+  CHECK(dirs_left(TEST_PATH, true) > 0);
+
+  check_freeze(cg);
+
+  /* Another process would re-derive the cgroup from its path. */
+  hd_cgroup *opened = NULL;
+  CHECK(hd_cgroup_open(TEST_PATH, &opened, &err) == 0);
+  CHECK(opened && hd_cgroup_destroy(opened, &err) == 0);
+  if (err)
+    fprintf(stderr, "destroy: %s\n", err->msg);
+  int status = 0;
+  CHECK(waitpid(child, &status, 0) == child && WIFSIGNALED(status) &&
+        WTERMSIG(status) == SIGKILL);
+  CHECK(dirs_left(TEST_PATH, false) == 0);
+  /* Idempotent: delete --force may run twice. */
+  CHECK(hd_cgroup_destroy(cg, &err) == 0);
+  hd_cgroup_free(opened);
+  hd_cgroup_free(cg);
+  for (int i = 0; i < 2; i++) {
+    close(ready[i]);
+    close(report[i]);
+  }
+}
+
+static void test_reuse_empty(void) {
+  cleanup_error hd_error_t err = NULL;
+  hd_cgroup *a = NULL, *b = NULL;
+  CHECK(hd_cgroup_create(TEST_PATH, NULL, &a, &err) == 0);
+  CHECK(hd_cgroup_create(TEST_PATH, NULL, &b, &err) == 0);
+  CHECK(b && hd_cgroup_destroy(b, &err) == 0);
+  CHECK(dirs_left(TEST_PATH, false) == 0);
+  hd_cgroup_free(a);
+  hd_cgroup_free(b);
+}
+
+/* Failures after the mkdirs: nothing may be left. */
+static void test_bad_input(void) {
+  cleanup_error hd_error_t err = NULL;
+  hd_cgroup *cg = NULL;
+  oci_resources r = {0};
+  oci_pids pids = {true, 10};
+  r.pids = &pids;
+  oci_kv kv = {"../escape", "1"};
+  r.unified = &kv;
+  r.unified_len = 1;
+  CHECK(hd_cgroup_create("/hardened-unit-bad/x", &r, &cg, &err) < 0);
+  CHECK(err && strstr(err->msg, "creating cgroup /hardened-unit-bad/x"));
+  CHECK(dirs_left("/hardened-unit-bad", false) == 0);
+  hd_error_free(&err);
+
+  r.unified_len = 0;
+  oci_hugepage_limit huge = {"3MB", 2 * MiB};
+  r.hugepage_limits = &huge;
+  r.hugepage_limits_len = 1;
+  CHECK(hd_cgroup_create("/hardened-unit-bad/x", &r, &cg, &err) < 0);
+  CHECK(err && (strstr(err->msg, "hugepageLimits") ||
+                strstr(err->msg, "hugetlb.3MB")));
+  if (err)
+    printf("# bad hugepage size: %s\n", err->msg);
+  CHECK(dirs_left("/hardened-unit-bad", false) == 0);
+  hd_error_free(&err);
+
+  CHECK(hd_cgroup_create("/hardened-unit-bad/../x", NULL, &cg, &err) < 0);
+  CHECK(hd_cgroup_open("relative", &cg, &err) < 0);
+  CHECK(cg == NULL);
+}
+
+/* A controller the host lacks is named in the error. */
+static void test_missing_controller(void) {
+  static const char *const ctrls[][2] = {
+      {"memory", "memory"}, {"hugetlb", "hugetlb"}, {"pids", "pids"}};
+  for (size_t i = 0; i < 3; i++) {
+    if (available(ctrls[i][0], ctrls[i][1]))
+      continue;
+    cleanup_error hd_error_t err = NULL;
+    hd_cgroup *cg = NULL;
+    oci_resources r = {0};
+    oci_memory mem = {.has_limit = true, .limit = 64 * MiB};
+    oci_hugepage_limit huge = {"2MB", 2 * MiB};
+    oci_pids pids = {true, 5};
+    if (i == 0)
+      r.memory = &mem;
+    if (i == 1)
+      r.hugepage_limits = &huge, r.hugepage_limits_len = 1;
+    if (i == 2)
+      r.pids = &pids;
+    CHECK(hd_cgroup_create(TEST_PATH, &r, &cg, &err) < 0);
+    CHECK(err && strstr(err->msg, "controller not available"));
+    if (err)
+      printf("# %s\n", err->msg);
+    CHECK(dirs_left(TEST_PATH, false) == 0);
+  }
+}
+
+int main(void) {
+  if (geteuid() != 0) {
+    printf("# skipped: test-cgroup needs root\n");
+    printf("0 passed, 0 failed\n");
+    return 0;
+  }
+  printf("# layout: %s\n", pure_v2() ? "pure v2"
+                           : v2_root() ? "hybrid"
+                                       : "v1");
+  test_resolve();
+  test_bad_input();
+  test_missing_controller();
+  test_lifecycle();
+  test_reuse_empty();
+  rmdir("/sys/fs/cgroup/unified/hardened-unit"); /* parents we made */
+  DIR *d = opendir("/sys/fs/cgroup");
+  struct dirent *de;
+  while (d && (de = readdir(d)) != NULL) {
+    char *p = xasprintf("/sys/fs/cgroup/%s/hardened-unit", de->d_name);
+    rmdir(p);
+    free(p);
+  }
+  if (d)
+    closedir(d);
+  rmdir("/sys/fs/cgroup/hardened-unit");
+  return UNIT_DONE();
+}
