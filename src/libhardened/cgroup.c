@@ -635,13 +635,33 @@ static int create_dirs(hd_cgroup *cg, hd_error_t *err) {
   return 0;
 }
 
+/* On a pure v2 host, turn on every controller the root offers (as other
+ * runtimes do), so stats and later updates find their files. Best effort:
+ * an ancestor holding processes cannot delegate, and resources that need
+ * a controller report that precisely. */
+static void v2_enable_all(hd_cgroup *cg) {
+  const hd_cg_layout *l = hd_cg_get_layout(NULL);
+  if (l == NULL || !l->pure_v2 || cg->v2_dir < 0)
+    return;
+  cleanup_free char *list = xstrdup(l->v2_root_controllers);
+  char *save = NULL;
+  for (char *c = strtok_r(list, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+    hd_error_t e = NULL;
+    if (v2_enable(cg, c, &e) < 0)
+      hd_debug("cgroup: %s", e->msg);
+    hd_error_free(&e);
+  }
+}
+
 int hd_cgroup_create(const char *path, const oci_resources *resources,
                      hd_cgroup **out, hd_error_t *err) {
   hd_cgroup *cg = NULL;
   if (cgroup_new(path, &cg, err) < 0)
     return hd_error_wrap(err, "creating cgroup %s", path ? path : "");
-  if (create_dirs(cg, err) < 0 ||
-      hd_cgroup_apply_resources(cg, resources, err) < 0) {
+  int r = create_dirs(cg, err);
+  if (r == 0)
+    v2_enable_all(cg);
+  if (r < 0 || hd_cgroup_apply_resources(cg, resources, err) < 0) {
     for (size_t i = cg->n; i-- > 0;)
       remove_created(&cg->dirs[i]);
     hd_cgroup_free(cg);

@@ -8,6 +8,7 @@
  *   unshare -m --propagation private sh -c \
  *     'umount /sys/fs/cgroup/unified && ./test-cgroup'   (pure v1) */
 #define _GNU_SOURCE
+#include "cgroup-internal.h"
 #include "cgroup.h"
 #include "unit.h"
 
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -189,6 +191,162 @@ static oci_resources *test_resources(void) {
   return r;
 }
 
+/* ---- the file writers, against plain files in a scratch dir ---- */
+
+static char scratch[] = "/tmp/test-cgroup-XXXXXX";
+
+/* Empty files named in the NULL-terminated list, so each writer's output
+ * can be read back (cgroup files are never created by the writers). */
+static void fresh_files(const char *first, ...) {
+  DIR *d = opendir(scratch);
+  struct dirent *de;
+  while (d && (de = readdir(d)) != NULL)
+    if (de->d_name[0] != '.')
+      unlinkat(dirfd(d), de->d_name, 0);
+  if (d)
+    closedir(d);
+  va_list ap;
+  va_start(ap, first);
+  for (const char *n = first; n; n = va_arg(ap, const char *)) {
+    char *p = xasprintf("%s/%s", scratch, n);
+    close(open(p, O_CREAT | O_WRONLY, 0644));
+    free(p);
+  }
+  va_end(ap);
+}
+
+static char *scratch_read(const char *name) {
+  char *p = xasprintf("%s/%s", scratch, name);
+  char *v = read_file(p);
+  free(p);
+  return v;
+}
+
+#define CHECK_FILE(name, want)                                              \
+  do {                                                                      \
+    char *v_ = scratch_read(name);                                          \
+    CHECK_STR(v_, want);                                                    \
+    free(v_);                                                               \
+  } while (0)
+
+static void test_conversions(void) {
+  CHECK(hd_cg_shares_to_weight(2) == 1);
+  CHECK(hd_cg_shares_to_weight(1024) == 39);
+  CHECK(hd_cg_shares_to_weight(262144) == 10000);
+  CHECK(hd_cg_valid_page_size("2MB") && hd_cg_valid_page_size("1GB"));
+  CHECK(!hd_cg_valid_page_size("2M") && !hd_cg_valid_page_size("MB") &&
+        !hd_cg_valid_page_size("2MB/../x") && !hd_cg_valid_page_size(""));
+}
+
+static void test_v2_writers(void) {
+  cleanup_error hd_error_t err = NULL;
+  fresh_files("memory.max", "memory.swap.max", "memory.low", NULL);
+  oci_memory m = {.has_limit = true, .limit = 64 * MiB, .has_swap = true,
+                  .swap = 128 * MiB, .has_reservation = true,
+                  .reservation = 32 * MiB};
+  CHECK(hd_cg_v2_memory(scratch, &m, &err) == 0);
+  CHECK_FILE("memory.max", "67108864");
+  CHECK_FILE("memory.swap.max", "67108864"); /* swap minus limit */
+  CHECK_FILE("memory.low", "33554432");
+  fresh_files("memory.max", "memory.swap.max", NULL);
+  m = (oci_memory){.has_limit = true, .limit = -1, .has_swap = true,
+                   .swap = -1};
+  CHECK(hd_cg_v2_memory(scratch, &m, &err) == 0);
+  CHECK_FILE("memory.max", "max");
+  CHECK_FILE("memory.swap.max", "max");
+  m = (oci_memory){.has_limit = true, .limit = 64 * MiB, .has_swap = true,
+                   .swap = MiB};
+  CHECK(hd_cg_v2_memory(scratch, &m, &err) < 0);
+  CHECK(err && strstr(err->msg, "memory.swap"));
+
+  fresh_files("cpu.weight", "cpu.max", NULL);
+  oci_cpu c = {.has_shares = true, .shares = 1024, .has_quota = true,
+               .quota = 50000, .has_period = true, .period = 100000};
+  CHECK(hd_cg_v2_cpu(scratch, &c, &err) == 0);
+  CHECK_FILE("cpu.weight", "39");
+  CHECK_FILE("cpu.max", "50000 100000");
+  fresh_files("cpu.max", NULL);
+  c = (oci_cpu){.has_quota = true, .quota = -1};
+  CHECK(hd_cg_v2_cpu(scratch, &c, &err) == 0);
+  CHECK_FILE("cpu.max", "max");
+  c = (oci_cpu){.has_realtime_runtime = true, .realtime_runtime = 1000};
+  CHECK(hd_cg_v2_cpu(scratch, &c, &err) < 0);
+
+  fresh_files("io.weight", "io.max", NULL);
+  oci_throttle_device t = {8, 0, MiB};
+  oci_blkio b = {.has_weight = true, .weight = 500,
+                 .throttle_read_bps_device = &t,
+                 .throttle_read_bps_device_len = 1};
+  CHECK(hd_cg_v2_io(scratch, &b, &err) == 0);
+  CHECK_FILE("io.weight", "default 4950"); /* 1 + (500-10)*9999/990 */
+  CHECK_FILE("io.max", "8:0 rbps=1048576");
+
+  fresh_files("pids.max", NULL);
+  oci_pids p = {true, 0};
+  CHECK(hd_cg_v2_pids(scratch, &p, &err) == 0);
+  CHECK_FILE("pids.max", "max");
+
+  fresh_files("memory.high", "hugetlb.2MB.max", NULL);
+  oci_kv kv[] = {{"memory.high", "1G"}, {"a/b", "1"}, {"..x", "1"}};
+  CHECK(hd_cg_v2_unified(scratch, kv, 1, &err) == 0);
+  CHECK_FILE("memory.high", "1G");
+  CHECK(hd_cg_v2_unified(scratch, kv + 1, 1, &err) < 0);
+  CHECK(hd_cg_v2_unified(scratch, kv + 2, 1, &err) < 0);
+  oci_hugepage_limit h = {"2MB", 4 * MiB};
+  CHECK(hd_cg_v2_hugetlb(scratch, &h, &err) == 0);
+  CHECK_FILE("hugetlb.2MB.max", "4194304");
+  h.page_size = "2M";
+  CHECK(hd_cg_v2_hugetlb(scratch, &h, &err) < 0);
+}
+
+static void test_v1_writers(void) {
+  cleanup_error hd_error_t err = NULL;
+  fresh_files("memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
+              "memory.swappiness", NULL);
+  oci_memory m = {.has_limit = true, .limit = 64 * MiB, .has_swap = true,
+                  .swap = 128 * MiB, .has_swappiness = true,
+                  .swappiness = 10};
+  CHECK(hd_cg_v1_memory(scratch, &m, &err) == 0);
+  CHECK_FILE("memory.limit_in_bytes", "67108864");
+  CHECK_FILE("memory.memsw.limit_in_bytes", "134217728");
+  CHECK_FILE("memory.swappiness", "10");
+  m.swappiness = 101;
+  CHECK(hd_cg_v1_memory(scratch, &m, &err) < 0);
+  /* No swap accounting: a real swap limit cannot be honoured. */
+  fresh_files("memory.limit_in_bytes", NULL);
+  m = (oci_memory){.has_limit = true, .limit = 64 * MiB, .has_swap = true,
+                   .swap = 128 * MiB};
+  CHECK(hd_cg_v1_memory(scratch, &m, &err) < 0);
+  CHECK(err && strstr(err->msg, "swap"));
+  m.swap = -1;
+  CHECK(hd_cg_v1_memory(scratch, &m, &err) == 0);
+
+  fresh_files("pids.max", NULL);
+  oci_pids p = {true, -1};
+  CHECK(hd_cg_v1_pids(scratch, &p, &err) == 0);
+  CHECK_FILE("pids.max", "max");
+  fresh_files("cpu.shares", "cpu.cfs_quota_us", "cpu.cfs_period_us", NULL);
+  oci_cpu c = {.has_shares = true, .shares = 512, .has_quota = true,
+               .quota = 20000, .has_period = true, .period = 100000};
+  CHECK(hd_cg_v1_cpu(scratch, &c, &err) == 0);
+  CHECK_FILE("cpu.shares", "512");
+  CHECK_FILE("cpu.cfs_quota_us", "20000");
+  CHECK_FILE("cpu.cfs_period_us", "100000");
+  fresh_files("devices.deny", "devices.allow", NULL);
+  oci_device_cgroup bad = {true, 'x', false, false, 0, 0, NULL};
+  CHECK(hd_cg_v1_devices(scratch, &bad, 1, &err) < 0);
+}
+
+static void test_writers(void) {
+  if (mkdtemp(scratch) == NULL)
+    abort();
+  test_conversions();
+  test_v2_writers();
+  test_v1_writers();
+  fresh_files(NULL);
+  rmdir(scratch);
+}
+
 /* ---- tests ---- */
 
 static void test_resolve(void) {
@@ -214,11 +372,18 @@ static void test_resolve(void) {
   free(p);
 }
 
-/* The child reports, one char per device check, whether open worked. */
+static void probe_devices(int report_fd);
+
+/* The child reports, one char per device check, whether open worked,
+ * each time the parent asks. */
 static void child_device_checks(int ready_fd, int report_fd) {
   char go;
-  if (read(ready_fd, &go, 1) != 1)
-    _exit(1);
+  while (read(ready_fd, &go, 1) == 1)
+    probe_devices(report_fd);
+  _exit(0);
+}
+
+static void probe_devices(int report_fd) {
   struct {
     const char *dev;
     int flags;
@@ -233,8 +398,6 @@ static void child_device_checks(int ready_fd, int report_fd) {
       close(fd);
   }
   (void)!write(report_fd, out, sizeof out);
-  for (;;)
-    pause();
 }
 
 static bool proc_in_cgroup(pid_t pid) {
@@ -298,6 +461,23 @@ static void check_freeze(hd_cgroup *cg) {
   free(m);
 }
 
+/* An update replaces the device policy; it does not stack on it. */
+static void check_device_update(hd_cgroup *cg, int ready_fd, int report_fd) {
+  cleanup_error hd_error_t err = NULL;
+  oci_device_cgroup rules[2] = {rule(true, 'a', -1, -1, "rwm"),
+                                rule(false, 'c', 1, 5, "rwm")};
+  oci_resources r = {.devices = rules, .devices_len = 2};
+  CHECK(hd_cgroup_apply_resources(cg, &r, &err) == 0);
+  if (err)
+    fprintf(stderr, "update: %s\n", err->msg);
+  free(rules[0].access);
+  free(rules[1].access);
+  (void)!write(ready_fd, "g", 1);
+  char out[6] = {0};
+  CHECK(read(report_fd, out, 5) == 5);
+  CHECK_STR(out, "yynny");
+}
+
 static void test_lifecycle(void) {
   cleanup_error hd_error_t err = NULL;
   oci_resources *r = test_resources();
@@ -326,6 +506,7 @@ static void test_lifecycle(void) {
   CHECK(read(report[0], out, 5) == 5);
   /* null r, null w denied by the later rule, zero r, zero w, full r */
   CHECK_STR(out, "ynynn");
+  check_device_update(cg, ready[1], report[0]);
 
   pid_t *pids = NULL;
   size_t n = 0;
@@ -444,6 +625,7 @@ int main(void) {
                            : v2_root() ? "hybrid"
                                        : "v1");
   test_resolve();
+  test_writers();
   test_bad_input();
   test_missing_controller();
   test_lifecycle();
