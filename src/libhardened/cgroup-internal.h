@@ -20,8 +20,8 @@ typedef struct hd_cg_hierarchy {
 typedef struct hd_cg_layout {
   hd_cg_hierarchy *h;
   size_t n;
-  int v2_index;  /* the cgroup2 hierarchy, -1 when none */
-  bool pure_v2;  /* /sys/fs/cgroup itself is cgroup2 */
+  int v2_index;              /* the cgroup2 hierarchy, -1 when none */
+  bool pure_v2;              /* /sys/fs/cgroup itself is cgroup2 */
   char *v2_root_controllers; /* the cgroup2 root's cgroup.controllers */
 } hd_cg_layout;
 
@@ -72,8 +72,8 @@ int hd_cg_v1_pids(const char *dir, const oci_pids *p, hd_error_t *err);
 int hd_cg_v1_blkio(const char *dir, const oci_blkio *b, hd_error_t *err);
 int hd_cg_v1_hugetlb(const char *dir, const oci_hugepage_limit *l,
                      hd_error_t *err);
-int hd_cg_v1_devices(const char *dir, const oci_device_cgroup *rules,
-                     size_t n, hd_error_t *err);
+int hd_cg_v1_devices(const char *dir, const oci_device_cgroup *rules, size_t n,
+                     hd_error_t *err);
 int hd_cg_v1_freeze(const char *dir, bool frozen, hd_error_t *err);
 
 int hd_cg_v2_memory(const char *dir, const oci_memory *m, hd_error_t *err);
@@ -88,8 +88,8 @@ int hd_cg_v2_unified(const char *dir, const oci_kv *kv, size_t n,
 int hd_cg_v2_freeze(const char *dir, bool frozen, hd_error_t *err);
 /* Attach a BPF_CGROUP_DEVICE program enforcing rules (last match wins,
  * default deny), replacing the one a previous call attached. */
-int hd_cg_v2_devices(const char *dir, const oci_device_cgroup *rules,
-                     size_t n, hd_error_t *err);
+int hd_cg_v2_devices(const char *dir, const oci_device_cgroup *rules, size_t n,
+                     hd_error_t *err);
 
 /* cpu.shares (2..262144) to cpu.weight (1..10000). */
 uint64_t hd_cg_shares_to_weight(uint64_t shares);

@@ -80,12 +80,11 @@ int hd_cg_v1_memory(const char *dir, const oci_memory *m, hd_error_t *err) {
   }
   if (m->has_swappiness) {
     if (m->swappiness > 100)
-      return hd_error_set(err, 0,
-                          "linux.resources.memory.swappiness: %" PRIu64
-                          " is above 100",
-                          m->swappiness);
-    if (hd_cg_writef(dir, "memory.swappiness", err, "%" PRIu64,
-                     m->swappiness) < 0)
+      return hd_error_set(
+          err, 0, "linux.resources.memory.swappiness: %" PRIu64 " is above 100",
+          m->swappiness);
+    if (hd_cg_writef(dir, "memory.swappiness", err, "%" PRIu64, m->swappiness) <
+        0)
       return -1;
   }
   if (m->has_disable_oom_killer && m->disable_oom_killer &&
@@ -109,8 +108,8 @@ int hd_cg_v1_cpu(const char *dir, const oci_cpu *c, hd_error_t *err) {
   if (c->has_quota && c->quota != 0 &&
       write_i64(dir, "cpu.cfs_quota_us", c->quota, err) < 0)
     return -1;
-  if (c->has_burst && hd_cg_writef(dir, "cpu.cfs_burst_us", err,
-                                   "%" PRIu64, c->burst) < 0)
+  if (c->has_burst &&
+      hd_cg_writef(dir, "cpu.cfs_burst_us", err, "%" PRIu64, c->burst) < 0)
     return -1;
   if (c->has_shares && c->shares != 0 &&
       hd_cg_writef(dir, "cpu.shares", err, "%" PRIu64, c->shares) < 0)
@@ -212,8 +211,8 @@ int hd_cg_v1_blkio(const char *dir, const oci_blkio *b, hd_error_t *err) {
   if (v1_weight_devices(dir, b, err) < 0)
     return -1;
   if (v1_throttle(dir, "blkio.throttle.read_bps_device",
-                  b->throttle_read_bps_device,
-                  b->throttle_read_bps_device_len, err) < 0 ||
+                  b->throttle_read_bps_device, b->throttle_read_bps_device_len,
+                  err) < 0 ||
       v1_throttle(dir, "blkio.throttle.write_bps_device",
                   b->throttle_write_bps_device,
                   b->throttle_write_bps_device_len, err) < 0 ||
@@ -263,8 +262,8 @@ bad:
   return NULL;
 }
 
-int hd_cg_v1_devices(const char *dir, const oci_device_cgroup *rules,
-                     size_t n, hd_error_t *err) {
+int hd_cg_v1_devices(const char *dir, const oci_device_cgroup *rules, size_t n,
+                     hd_error_t *err) {
   if (hd_cg_write(dir, "devices.deny", "a", err) < 0)
     return -1;
   for (size_t i = 0; i < n; i++) {

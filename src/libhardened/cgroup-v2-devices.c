@@ -61,8 +61,7 @@ static int access_bits(const char *access) {
   return *access ? bits : -1;
 }
 
-static int check_rule(const oci_device_cgroup *d, int *bits,
-                      hd_error_t *err) {
+static int check_rule(const oci_device_cgroup *d, int *bits, hd_error_t *err) {
   char type = d->type ? d->type : 'a';
   *bits = access_bits(d->access ? d->access : "rwm");
   bool bad_num = (d->has_major && d->major > INT32_MAX) ||
@@ -106,8 +105,8 @@ static void emit_rule(prog_buf *p, const oci_device_cgroup *d, int bits) {
   free(b.insns);
 }
 
-static int build_program(const oci_device_cgroup *rules, size_t n,
-                         prog_buf *p, hd_error_t *err) {
+static int build_program(const oci_device_cgroup *rules, size_t n, prog_buf *p,
+                         hd_error_t *err) {
   emit_prologue(p);
   for (size_t i = n; i-- > 0;) {
     int bits;
@@ -178,8 +177,8 @@ static void detach_old(int cgroup_fd, const uint32_t *ids, size_t n) {
   }
 }
 
-int hd_cg_v2_devices(const char *dir, const oci_device_cgroup *rules,
-                     size_t n, hd_error_t *err) {
+int hd_cg_v2_devices(const char *dir, const oci_device_cgroup *rules, size_t n,
+                     hd_error_t *err) {
   prog_buf p = {0};
   int r = build_program(rules, n, &p, err);
   cleanup_close int prog = r < 0 ? -1 : load_program(&p, err);

@@ -87,11 +87,11 @@ int hd_cg_v2_cpu(const char *dir, const oci_cpu *c, hd_error_t *err) {
     return -1;
   if (v2_cpu_max(dir, c, err) < 0)
     return -1;
-  if (c->has_burst && hd_cg_writef(dir, "cpu.max.burst", err, "%" PRIu64,
-                                   c->burst) < 0)
+  if (c->has_burst &&
+      hd_cg_writef(dir, "cpu.max.burst", err, "%" PRIu64, c->burst) < 0)
     return -1;
-  if (c->has_idle && hd_cg_writef(dir, "cpu.idle", err, "%" PRId64,
-                                  c->idle) < 0)
+  if (c->has_idle &&
+      hd_cg_writef(dir, "cpu.idle", err, "%" PRId64, c->idle) < 0)
     return -1;
   return 0;
 }
@@ -181,8 +181,10 @@ int hd_cg_v2_unified(const char *dir, const oci_kv *kv, size_t n,
   for (size_t i = 0; i < n; i++) {
     const char *key = kv[i].key ? kv[i].key : "";
     if (*key == '\0' || strchr(key, '/') || strstr(key, ".."))
-      return hd_error_set(err, 0, "linux.resources.unified: invalid key "
-                          "\"%s\"", key);
+      return hd_error_set(err, 0,
+                          "linux.resources.unified: invalid key "
+                          "\"%s\"",
+                          key);
     if (hd_cg_write(dir, key, kv[i].value ? kv[i].value : "", err) < 0)
       return hd_error_wrap(err, "linux.resources.unified");
   }

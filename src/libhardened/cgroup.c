@@ -153,7 +153,8 @@ static char *v1_controllers(const char *superopts, const char *known,
   char *list = xstrdup(",");
   char *save = NULL;
   *named = false;
-  for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+  for (char *t = strtok_r(copy, ",", &save); t;
+       t = strtok_r(NULL, ",", &save)) {
     cleanup_free char *needle = xasprintf(",%s,", t);
     bool is_named = strcmp(t, "name=systemd") == 0;
     if (!is_named && strstr(known, needle) == NULL)
@@ -253,9 +254,8 @@ static int detect_layout(hd_cg_layout *l, hd_error_t *err) {
                         CGROUP_MOUNT);
   if (l->v2_index >= 0) {
     hd_error_t ignored = NULL;
-    l->v2_root_controllers =
-        hd_cg_read(l->h[l->v2_index].mountpoint, "cgroup.controllers",
-                   &ignored);
+    l->v2_root_controllers = hd_cg_read(l->h[l->v2_index].mountpoint,
+                                        "cgroup.controllers", &ignored);
     hd_error_free(&ignored);
   }
   if (l->v2_root_controllers == NULL)
@@ -349,8 +349,7 @@ static char *own_cgroup(const hd_cg_layout *l) {
  * "/a.slice/a-b.slice/a-b-c.slice". */
 static char *expand_slice(const char *slice, hd_error_t *err) {
   size_t len = strlen(slice);
-  if (len < 6 || strcmp(slice + len - 6, ".slice") != 0 ||
-      strchr(slice, '/')) {
+  if (len < 6 || strcmp(slice + len - 6, ".slice") != 0 || strchr(slice, '/')) {
     hd_error_set(err, 0, "invalid systemd slice \"%s\"", slice);
     return NULL;
   }
@@ -416,11 +415,15 @@ int hd_cgroup_resolve(const char *cgroups_path, const char *id,
     path = xasprintf("%s/%s", strcmp(own, "/") == 0 ? "" : own, cgroups_path);
   }
   if (has_dotdot(path))
-    return hd_error_set(err, 0, "cgroupsPath \"%s\": \".\" and \"..\" are "
-                        "not allowed", path);
+    return hd_error_set(err, 0,
+                        "cgroupsPath \"%s\": \".\" and \"..\" are "
+                        "not allowed",
+                        path);
   if (strspn(path, "/") == strlen(path))
-    return hd_error_set(err, 0, "cgroupsPath \"%s\": the root cgroup cannot "
-                        "hold a container", path);
+    return hd_error_set(err, 0,
+                        "cgroupsPath \"%s\": the root cgroup cannot "
+                        "hold a container",
+                        path);
   *out = normalize(path);
   return 0;
 }
@@ -457,8 +460,8 @@ static bool word_in(const char *list, const char *word) {
   if (wl == 0)
     return false;
   for (const char *p = list; (p = strstr(p, word)) != NULL; p += wl)
-    if ((p == list || p[-1] == ' ') && (p[wl] == ' ' || p[wl] == '\0' ||
-                                        p[wl] == '\n'))
+    if ((p == list || p[-1] == ' ') &&
+        (p[wl] == ' ' || p[wl] == '\0' || p[wl] == '\n'))
       return true;
   return false;
 }
@@ -473,8 +476,7 @@ static int v2_enable(hd_cgroup *cg, const char *controller, hd_error_t *err) {
   /* Cutting the path at each '/' past the mount point yields every
    * ancestor (root first) but never the container's own dir, which stays
    * a leaf as the no-internal-processes rule wants. */
-  for (char *slash = dir + root_len; slash;
-       slash = strchr(slash + 1, '/')) {
+  for (char *slash = dir + root_len; slash; slash = strchr(slash + 1, '/')) {
     *slash = '\0';
     cleanup_free char *enabled = hd_cg_read(dir, "cgroup.subtree_control", err);
     int r = 0;
@@ -512,8 +514,7 @@ static char *dir_in(const hd_cg_hierarchy *h, const char *path) {
 static int cgroup_new(const char *path, hd_cgroup **out, hd_error_t *err) {
   if (path == NULL || path[0] != '/' || has_dotdot(path) ||
       strspn(path, "/") == strlen(path))
-    return hd_error_set(err, 0, "invalid cgroup path \"%s\"",
-                        path ? path : "");
+    return hd_error_set(err, 0, "invalid cgroup path \"%s\"", path ? path : "");
   const hd_cg_layout *l = hd_cg_get_layout(err);
   if (l == NULL)
     return -1;
@@ -546,7 +547,9 @@ void hd_cgroup_free(hd_cgroup *cg) {
   free(cg);
 }
 
-const char *hd_cgroup_path(const hd_cgroup *cg) { return cg->path; }
+const char *hd_cgroup_path(const hd_cgroup *cg) {
+  return cg->path;
+}
 
 int hd_cgroup_open(const char *path, hd_cgroup **out, hd_error_t *err) {
   if (cgroup_new(path, out, err) < 0)
@@ -559,8 +562,8 @@ int hd_cgroup_v2_dirfd(hd_cgroup *cg) {
   if (l == NULL || !l->pure_v2 || cg->v2_dir < 0)
     return -1;
   if (cg->v2_dirfd < 0)
-    cg->v2_dirfd = open(cg->dirs[cg->v2_dir].dir,
-                        O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    cg->v2_dirfd =
+        open(cg->dirs[cg->v2_dir].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   return cg->v2_dirfd;
 }
 
@@ -645,7 +648,8 @@ static void v2_enable_all(hd_cgroup *cg) {
     return;
   cleanup_free char *list = xstrdup(l->v2_root_controllers);
   char *save = NULL;
-  for (char *c = strtok_r(list, " ", &save); c; c = strtok_r(NULL, " ", &save)) {
+  for (char *c = strtok_r(list, " ", &save); c;
+       c = strtok_r(NULL, " ", &save)) {
     hd_error_t e = NULL;
     if (v2_enable(cg, c, &e) < 0)
       hd_debug("cgroup: %s", e->msg);
@@ -767,22 +771,20 @@ int hd_cgroup_apply_resources(hd_cgroup *cg, const oci_resources *r,
     return -1;
   if (r->cpu && cpuset_wanted(r->cpu) &&
       apply_with(cg, "cpuset", "cpuset", "linux.resources.cpu.cpus/mems",
-                 (writer_fn)hd_cg_v1_cpuset, (writer_fn)hd_cg_v2_cpuset,
-                 r->cpu, err) < 0)
+                 (writer_fn)hd_cg_v1_cpuset, (writer_fn)hd_cg_v2_cpuset, r->cpu,
+                 err) < 0)
     return -1;
-  if (r->memory &&
-      apply_with(cg, "memory", "memory", "linux.resources.memory",
-                 (writer_fn)hd_cg_v1_memory, (writer_fn)hd_cg_v2_memory,
-                 r->memory, err) < 0)
+  if (r->memory && apply_with(cg, "memory", "memory", "linux.resources.memory",
+                              (writer_fn)hd_cg_v1_memory,
+                              (writer_fn)hd_cg_v2_memory, r->memory, err) < 0)
     return -1;
   if (r->pids && apply_with(cg, "pids", "pids", "linux.resources.pids",
-                            (writer_fn)hd_cg_v1_pids,
-                            (writer_fn)hd_cg_v2_pids, r->pids, err) < 0)
+                            (writer_fn)hd_cg_v1_pids, (writer_fn)hd_cg_v2_pids,
+                            r->pids, err) < 0)
     return -1;
-  if (r->block_io &&
-      apply_with(cg, "blkio", "io", "linux.resources.blockIO",
-                 (writer_fn)hd_cg_v1_blkio, (writer_fn)hd_cg_v2_io,
-                 r->block_io, err) < 0)
+  if (r->block_io && apply_with(cg, "blkio", "io", "linux.resources.blockIO",
+                                (writer_fn)hd_cg_v1_blkio,
+                                (writer_fn)hd_cg_v2_io, r->block_io, err) < 0)
     return -1;
   if (apply_hugetlb(cg, r, err) < 0)
     return -1;
@@ -807,8 +809,8 @@ int hd_cgroup_enter(hd_cgroup *cg, pid_t pid, hd_error_t *err) {
     if (hd_cg_writef(d->dir, "cgroup.procs", err, "%d", (int)pid) == 0)
       continue;
     if (!d->h->named)
-      return hd_error_wrap(err, "moving pid %d into cgroup %s (%s)",
-                           (int)pid, cg->path, short_name(d->h));
+      return hd_error_wrap(err, "moving pid %d into cgroup %s (%s)", (int)pid,
+                           cg->path, short_name(d->h));
     hd_debug("cgroup: name=systemd: %s", (*err)->msg);
     hd_error_free(err);
   }
@@ -836,8 +838,8 @@ static void push_pid(pid_t **pids, size_t *n, pid_t pid) {
   (*pids)[(*n)++] = pid;
 }
 
-static int collect_pids(const char *dir, pid_t **pids, size_t *n,
-                        int depth, hd_error_t *err) {
+static int collect_pids(const char *dir, pid_t **pids, size_t *n, int depth,
+                        hd_error_t *err) {
   cleanup_free char *procs = hd_cg_read(dir, "cgroup.procs", err);
   if (procs == NULL)
     return -1;
@@ -889,7 +891,8 @@ int hd_cgroup_freeze(hd_cgroup *cg, bool frozen, hd_error_t *err) {
   else if (cg->v2_dir >= 0)
     r = hd_cg_v2_freeze(cg->dirs[cg->v2_dir].dir, frozen, err);
   else
-    r = hd_error_set(err, 0, "no freezer: neither a v1 freezer hierarchy "
+    r = hd_error_set(err, 0,
+                     "no freezer: neither a v1 freezer hierarchy "
                      "nor cgroup v2 is mounted");
   if (r < 0)
     return hd_error_wrap(err, "%s cgroup %s", frozen ? "freezing" : "thawing",
@@ -923,8 +926,10 @@ static int kill_all(hd_cgroup *cg, hd_error_t *err) {
       return 0;
     hd_cg_nap(attempt);
   }
-  return hd_error_set(err, EBUSY, "destroying cgroup %s: processes survive "
-                      "SIGKILL", cg->path);
+  return hd_error_set(err, EBUSY,
+                      "destroying cgroup %s: processes survive "
+                      "SIGKILL",
+                      cg->path);
 }
 
 /* rmdir a cgroup and its children, deepest first. A cgroup whose last

@@ -40,7 +40,9 @@ static char *read_file(const char *path) {
   return buf;
 }
 
-static bool exists(const char *path) { return access(path, F_OK) == 0; }
+static bool exists(const char *path) {
+  return access(path, F_OK) == 0;
+}
 
 static const char *v2_root(void) {
   struct statfs s;
@@ -140,8 +142,13 @@ static int dirs_left(const char *path, bool quiet) {
 
 static oci_device_cgroup rule(bool allow, char type, int64_t major,
                               int64_t minor, const char *access) {
-  return (oci_device_cgroup){allow, type, major >= 0, minor >= 0, major,
-                             minor, access ? xstrdup(access) : NULL};
+  return (oci_device_cgroup){allow,
+                             type,
+                             major >= 0,
+                             minor >= 0,
+                             major,
+                             minor,
+                             access ? xstrdup(access) : NULL};
 }
 
 static void free_resources(oci_resources *r) {
@@ -222,11 +229,11 @@ static char *scratch_read(const char *name) {
   return v;
 }
 
-#define CHECK_FILE(name, want)                                              \
-  do {                                                                      \
-    char *v_ = scratch_read(name);                                          \
-    CHECK_STR(v_, want);                                                    \
-    free(v_);                                                               \
+#define CHECK_FILE(name, want)                                                 \
+  do {                                                                         \
+    char *v_ = scratch_read(name);                                             \
+    CHECK_STR(v_, want);                                                       \
+    free(v_);                                                                  \
   } while (0)
 
 static void test_conversions(void) {
@@ -241,27 +248,34 @@ static void test_conversions(void) {
 static void test_v2_writers(void) {
   cleanup_error hd_error_t err = NULL;
   fresh_files("memory.max", "memory.swap.max", "memory.low", NULL);
-  oci_memory m = {.has_limit = true, .limit = 64 * MiB, .has_swap = true,
-                  .swap = 128 * MiB, .has_reservation = true,
+  oci_memory m = {.has_limit = true,
+                  .limit = 64 * MiB,
+                  .has_swap = true,
+                  .swap = 128 * MiB,
+                  .has_reservation = true,
                   .reservation = 32 * MiB};
   CHECK(hd_cg_v2_memory(scratch, &m, &err) == 0);
   CHECK_FILE("memory.max", "67108864");
   CHECK_FILE("memory.swap.max", "67108864"); /* swap minus limit */
   CHECK_FILE("memory.low", "33554432");
   fresh_files("memory.max", "memory.swap.max", NULL);
-  m = (oci_memory){.has_limit = true, .limit = -1, .has_swap = true,
-                   .swap = -1};
+  m = (oci_memory){
+      .has_limit = true, .limit = -1, .has_swap = true, .swap = -1};
   CHECK(hd_cg_v2_memory(scratch, &m, &err) == 0);
   CHECK_FILE("memory.max", "max");
   CHECK_FILE("memory.swap.max", "max");
-  m = (oci_memory){.has_limit = true, .limit = 64 * MiB, .has_swap = true,
-                   .swap = MiB};
+  m = (oci_memory){
+      .has_limit = true, .limit = 64 * MiB, .has_swap = true, .swap = MiB};
   CHECK(hd_cg_v2_memory(scratch, &m, &err) < 0);
   CHECK(err && strstr(err->msg, "memory.swap"));
 
   fresh_files("cpu.weight", "cpu.max", NULL);
-  oci_cpu c = {.has_shares = true, .shares = 1024, .has_quota = true,
-               .quota = 50000, .has_period = true, .period = 100000};
+  oci_cpu c = {.has_shares = true,
+               .shares = 1024,
+               .has_quota = true,
+               .quota = 50000,
+               .has_period = true,
+               .period = 100000};
   CHECK(hd_cg_v2_cpu(scratch, &c, &err) == 0);
   CHECK_FILE("cpu.weight", "39");
   CHECK_FILE("cpu.max", "50000 100000");
@@ -274,7 +288,8 @@ static void test_v2_writers(void) {
 
   fresh_files("io.weight", "io.max", NULL);
   oci_throttle_device t = {8, 0, MiB};
-  oci_blkio b = {.has_weight = true, .weight = 500,
+  oci_blkio b = {.has_weight = true,
+                 .weight = 500,
                  .throttle_read_bps_device = &t,
                  .throttle_read_bps_device_len = 1};
   CHECK(hd_cg_v2_io(scratch, &b, &err) == 0);
@@ -303,8 +318,11 @@ static void test_v1_writers(void) {
   cleanup_error hd_error_t err = NULL;
   fresh_files("memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
               "memory.swappiness", NULL);
-  oci_memory m = {.has_limit = true, .limit = 64 * MiB, .has_swap = true,
-                  .swap = 128 * MiB, .has_swappiness = true,
+  oci_memory m = {.has_limit = true,
+                  .limit = 64 * MiB,
+                  .has_swap = true,
+                  .swap = 128 * MiB,
+                  .has_swappiness = true,
                   .swappiness = 10};
   CHECK(hd_cg_v1_memory(scratch, &m, &err) == 0);
   CHECK_FILE("memory.limit_in_bytes", "67108864");
@@ -314,7 +332,9 @@ static void test_v1_writers(void) {
   CHECK(hd_cg_v1_memory(scratch, &m, &err) < 0);
   /* No swap accounting: a real swap limit cannot be honoured. */
   fresh_files("memory.limit_in_bytes", NULL);
-  m = (oci_memory){.has_limit = true, .limit = 64 * MiB, .has_swap = true,
+  m = (oci_memory){.has_limit = true,
+                   .limit = 64 * MiB,
+                   .has_swap = true,
                    .swap = 128 * MiB};
   CHECK(hd_cg_v1_memory(scratch, &m, &err) < 0);
   CHECK(err && strstr(err->msg, "swap"));
@@ -326,8 +346,12 @@ static void test_v1_writers(void) {
   CHECK(hd_cg_v1_pids(scratch, &p, &err) == 0);
   CHECK_FILE("pids.max", "max");
   fresh_files("cpu.shares", "cpu.cfs_quota_us", "cpu.cfs_period_us", NULL);
-  oci_cpu c = {.has_shares = true, .shares = 512, .has_quota = true,
-               .quota = 20000, .has_period = true, .period = 100000};
+  oci_cpu c = {.has_shares = true,
+               .shares = 512,
+               .has_quota = true,
+               .quota = 20000,
+               .has_period = true,
+               .period = 100000};
   CHECK(hd_cg_v1_cpu(scratch, &c, &err) == 0);
   CHECK_FILE("cpu.shares", "512");
   CHECK_FILE("cpu.cfs_quota_us", "20000");
@@ -387,8 +411,10 @@ static void probe_devices(int report_fd) {
   struct {
     const char *dev;
     int flags;
-  } probes[] = {{"/dev/null", O_RDONLY}, {"/dev/null", O_WRONLY},
-                {"/dev/zero", O_RDONLY}, {"/dev/zero", O_WRONLY},
+  } probes[] = {{"/dev/null", O_RDONLY},
+                {"/dev/null", O_WRONLY},
+                {"/dev/zero", O_RDONLY},
+                {"/dev/zero", O_WRONLY},
                 {"/dev/full", O_RDONLY}};
   char out[5];
   for (int i = 0; i < 5; i++) {
@@ -621,9 +647,7 @@ int main(void) {
     printf("0 passed, 0 failed\n");
     return 0;
   }
-  printf("# layout: %s\n", pure_v2() ? "pure v2"
-                           : v2_root() ? "hybrid"
-                                       : "v1");
+  printf("# layout: %s\n", pure_v2() ? "pure v2" : v2_root() ? "hybrid" : "v1");
   test_resolve();
   test_writers();
   test_bad_input();
