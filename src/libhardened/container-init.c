@@ -145,15 +145,15 @@ static int signal_ready(void *data, hd_error_t *err) {
 /* Blocks in open() until `start` opens the fifo for reading. */
 static int wait_for_start(void *data, hd_error_t *err) {
   init_state *st = data;
-  int fd = openat(st->ctx->state_fd, HD_EXEC_FIFO, O_WRONLY | O_CLOEXEC);
+  int fd = openat(st->ctx->init_dir_fd, HD_EXEC_FIFO, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return hd_error_set(err, errno, "waiting for start: opening exec.fifo");
   ssize_t n = write(fd, "0", 1);
   close(fd);
   if (n != 1)
     return hd_error_set(err, errno, "waiting for start: writing exec.fifo");
-  close(st->ctx->state_fd);
-  st->ctx->state_fd = -1;
+  close(st->ctx->init_dir_fd);
+  st->ctx->init_dir_fd = -1;
   return run_container_hooks(st->ctx, true, err);
 }
 
@@ -173,8 +173,12 @@ void hd_init_main(hd_create_ctx *ctx) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, NULL);
+  /* The runtime's lock on the state dir and its view of the state root
+   * are not ours to hold. */
   close(ctx->sync_runtime);
-  ctx->sync_runtime = -1;
+  close(ctx->state_fd);
+  close(ctx->root_fd);
+  ctx->sync_runtime = ctx->state_fd = ctx->root_fd = -1;
   hd_sync_msg go;
   if (hd_sync_recv(ctx->sync_init, &go) < 0 || go.type != SYNC_GO)
     _exit(1);

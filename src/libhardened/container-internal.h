@@ -38,8 +38,10 @@ typedef struct {
   char *cgroup_path;
   hd_cgroup *cgroup;
   int root_fd;  /* --root */
-  int state_fd; /* the container's state dir; also the init's way to
-                   reach exec.fifo after pivot_root */
+  int state_fd; /* the container's state dir, flock()ed by the runtime */
+  int init_dir_fd; /* O_PATH to the same dir, a separate open file so the
+                      init does not share the lock: its way to exec.fifo
+                      after pivot_root */
   bool state_dir_made;
   int console_fd;
   int sync_runtime; /* runtime's end */

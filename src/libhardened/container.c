@@ -179,6 +179,10 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
   ctx->state_dir_made = true;
   if (hd_state_dir_lock(ctx->state_fd, err) < 0)
     return -1;
+  ctx->init_dir_fd = openat(ctx->root_fd, opts->id,
+                            O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (ctx->init_dir_fd < 0)
+    return hd_error_set(err, errno, "opening state dir for \"%s\"", opts->id);
   ctx->created = hd_now_rfc3339();
   const oci_linux *lnx = ctx->spec->linux_;
   ctx->cgroup_path = hd_cgroup_resolve_path(lnx ? lnx->cgroups_path : NULL,
@@ -410,7 +414,7 @@ static void create_ctx_clear(hd_create_ctx *ctx) {
   free(ctx->created);
   free(ctx->cgroup_path);
   hd_cgroup_free(ctx->cgroup);
-  const int fds[] = {ctx->root_fd, ctx->state_fd, ctx->console_fd,
+  const int fds[] = {ctx->root_fd, ctx->state_fd, ctx->init_dir_fd, ctx->console_fd,
                      ctx->sync_runtime, ctx->sync_init};
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
     if (fds[i] >= 0)
@@ -437,7 +441,8 @@ static int create_container(hd_create_ctx *ctx, hd_error_t *err) {
 }
 
 #define CREATE_CTX_INIT(o)                                                  \
-  {.opts = (o), .root_fd = -1, .state_fd = -1, .console_fd = -1,           \
+  {.opts = (o), .root_fd = -1, .state_fd = -1, .init_dir_fd = -1,          \
+   .console_fd = -1,                                                        \
    .sync_runtime = -1, .sync_init = -1}
 
 int hd_container_create(const hd_container_opts *opts, hd_error_t *err) {
