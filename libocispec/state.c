@@ -10,8 +10,7 @@
 
 #include <stdlib.h>
 
-static void gen_overrides(yajl_gen g, const oci_override *o, size_t n) {
-  oci_gen_str(g, "overrides");
+static void gen_override_array(yajl_gen g, const oci_override *o, size_t n) {
   yajl_gen_array_open(g);
   for (size_t i = 0; o && i < n; i++) {
     yajl_gen_map_open(g);
@@ -22,6 +21,17 @@ static void gen_overrides(yajl_gen g, const oci_override *o, size_t n) {
     yajl_gen_map_close(g);
   }
   yajl_gen_array_close(g);
+}
+
+static void gen_overrides(yajl_gen g, const oci_override *o, size_t n) {
+  oci_gen_str(g, "overrides");
+  gen_override_array(g, o, n);
+}
+
+char *oci_overrides_emit(const oci_override *o, size_t n, bool pretty) {
+  yajl_gen g = oci_gen_new(pretty);
+  gen_override_array(g, o, n);
+  return oci_gen_finish(g);
 }
 
 static void gen_private(yajl_gen g, const oci_state *s) {

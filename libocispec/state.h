@@ -43,5 +43,8 @@ void oci_state_free(oci_state *s);
 char *oci_state_list_emit(oci_state *const *states, size_t n, bool pretty);
 
 void oci_override_clear(oci_override *o);
+/* A JSON array of {rule, field, requested, enforced}: `hardened check
+ * --format json` and the org.hardened.overrides annotation. */
+char *oci_overrides_emit(const oci_override *o, size_t n, bool pretty);
 
 #endif

@@ -24,17 +24,8 @@ static void print_text(const hd_overrides *ov) {
 }
 
 static void print_json(const hd_overrides *ov) {
-  printf("[");
-  for (size_t i = 0; i < ov->len; i++) {
-    const oci_override *o = &ov->items[i];
-    cleanup_free char *rule = oci_json_quote(o->rule);
-    cleanup_free char *field = oci_json_quote(o->field);
-    cleanup_free char *req = oci_json_quote(o->requested);
-    cleanup_free char *enf = oci_json_quote(o->enforced);
-    printf("%s{\"rule\":%s,\"field\":%s,\"requested\":%s,\"enforced\":%s}",
-           i ? "," : "", rule, field, req, enf);
-  }
-  printf("]\n");
+  cleanup_free char *json = oci_overrides_emit(ov->items, ov->len, false);
+  printf("%s\n", json ? json : "[]");
 }
 
 /* Relative bind sources are the bundle's, as at create: look from there. */

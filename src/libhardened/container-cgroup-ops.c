@@ -114,7 +114,7 @@ static int harden_resources(const char *policy_path,
                             oci_resources **out, hd_error_t *err) {
   hd_policy *policy = NULL;
   hd_overrides ov = {0};
-  int rc = hd_policy_load(policy_path, &policy, err);
+  int rc = hd_policy_load_site(policy_path, &policy, err);
   if (rc == 0)
     rc = hd_overlay_resources(requested, policy, out, &ov, err);
   for (size_t i = 0; rc == 0 && i < ov.len; i++)

@@ -145,7 +145,7 @@ static int harden_process(const hd_exec_opts *o, oci_process *requested,
                           oci_process **out, hd_error_t *err) {
   hd_policy *policy = NULL;
   hd_overrides ov = {0};
-  int rc = hd_policy_load(o->policy_path, &policy, err);
+  int rc = hd_policy_load_site(o->policy_path, &policy, err);
   if (rc == 0)
     rc = hd_overlay_process(requested, policy, out, &ov, err);
   for (size_t i = 0; rc == 0 && i < ov.len; i++)

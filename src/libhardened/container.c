@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #ifndef CLONE_INTO_CGROUP
@@ -85,24 +86,62 @@ static int load_spec(const hd_container_opts *opts, oci_spec **out,
   return 0;
 }
 
+/* Host facts are read with the bundle as cwd: relative bind sources are
+ * the bundle's (runtime-spec), and the overlay judges what they resolve
+ * to. */
+static int gather_facts(hd_create_ctx *ctx, const oci_spec *requested,
+                        hd_host_facts **facts, hd_error_t *err) {
+  cleanup_close int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cwd < 0 || chdir(ctx->bundle) < 0)
+    return hd_error_set(err, errno, "bundle %s", ctx->bundle);
+  int rc = hd_host_facts_gather(requested, facts, err);
+  if (fchdir(cwd) < 0 && rc == 0)
+    rc = hd_error_set(err, errno, "returning to the working directory");
+  if (rc == 0)
+    hd_host_facts_set_state_root(*facts, ctx->opts->state_root);
+  return rc;
+}
+
+/* One line per override on the runtime log and in syslog (authpriv), so
+ * an admin sees what a spec asked for and did not get. */
+static void log_overrides(const char *id, const hd_overrides *ov) {
+  for (size_t i = 0; i < ov->len; i++) {
+    const oci_override *o = &ov->items[i];
+    hd_info("container %s: override (%s): %s: %s -> %s", id, o->rule, o->field,
+            o->requested, o->enforced);
+    syslog(LOG_AUTHPRIV | LOG_NOTICE,
+           "container %s: override (%s): %s: %s -> %s", id, o->rule, o->field,
+           o->requested, o->enforced);
+  }
+}
+
+/* The overrides travel with the container as an annotation, so `state`
+ * shows them; the overlay drops any org.hardened.* the spec brought. */
+static void annotate_overrides(oci_spec *spec, const hd_overrides *ov) {
+  char *json = oci_overrides_emit(ov->items, ov->len, false);
+  spec->annotations = xrealloc(spec->annotations,
+                               (spec->annotations_len + 1) * sizeof(oci_kv));
+  spec->annotations[spec->annotations_len++] =
+      (oci_kv){.key = xstrdup("org.hardened.overrides"), .value = json};
+}
+
 /* Every spec goes through the overlay before anything is set up. */
 static int harden_spec(hd_create_ctx *ctx, oci_spec *requested,
                        hd_error_t *err) {
   hd_policy *policy = NULL;
   hd_host_facts *facts = NULL;
-  int rc = hd_policy_load(ctx->opts->policy_path, &policy, err);
+  int rc = hd_policy_load_site(ctx->opts->policy_path, &policy, err);
   if (rc == 0)
-    rc = hd_host_facts_gather(requested, &facts, err);
+    rc = gather_facts(ctx, requested, &facts, err);
   if (rc == 0)
     rc = hd_overlay_spec(requested, policy, facts, &ctx->spec,
                          &ctx->overrides, err);
   hd_host_facts_free(facts);
   hd_policy_free(policy);
-  if (rc == 0)
-    for (size_t i = 0; i < ctx->overrides.len; i++)
-      hd_debug("overlay %s: %s: %s -> %s", ctx->overrides.items[i].rule,
-               ctx->overrides.items[i].field, ctx->overrides.items[i].requested,
-               ctx->overrides.items[i].enforced);
+  if (rc == 0) {
+    log_overrides(ctx->opts->id, &ctx->overrides);
+    annotate_overrides(ctx->spec, &ctx->overrides);
+  }
   return rc;
 }
 
