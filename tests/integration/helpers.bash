@@ -36,9 +36,11 @@ hardened_only() {
   is_hardened || skip "hardened-specific behaviour (${HARDENED_BINARY##*/})"
 }
 
-# The runtime under test, with this test's private state directory.
+# The runtime under test, with this test's private state directory.  A hung
+# runtime must fail its test, not stall the whole suite: every call is
+# bounded (HD_TIMEOUT seconds, default 60; exit status 124 when it fires).
 hd() {
-  "$HARDENED_BINARY" --root "$ROOT" "$@"
+  timeout -k 5 "${HD_TIMEOUT:-60}" "$HARDENED_BINARY" --root "$ROOT" "$@"
 }
 
 # The cached busybox rootfs: built once per bats run, copied per test.
@@ -260,6 +262,21 @@ reap_cgroup_dir() {
   return 1
 }
 
+# Runtime processes still running with this test's --root (a hung `run`, a
+# stuck init before exec) are killed by pid and reported.
+reap_runtime_processes() {
+  local f pid clean=0
+  for f in $(grep -lFa -- "$ROOT" /proc/[0-9]*/cmdline 2>/dev/null); do
+    pid=${f#/proc/}
+    pid=${pid%/cmdline}
+    ((pid == $$ || pid == BASHPID)) && continue
+    echo "leftover runtime process $pid: $(tr '\0' ' ' <"$f" 2>/dev/null)" >&2
+    kill -9 "$pid" 2>/dev/null
+    clean=1
+  done
+  return $clean
+}
+
 # Files that need their own cleanup define teardown() and call this.
 teardown() {
   hd_teardown
@@ -271,13 +288,14 @@ hd_teardown() {
   # Every container the runtime still knows about, from both its list and
   # the state directory (in case `list` itself is broken).
   local -A ids=()
-  for id in $(hd list -q 2>/dev/null); do ids[$id]=1; done
+  for id in $(HD_TIMEOUT=10 hd list -q 2>/dev/null); do ids[$id]=1; done
   for entry in "$ROOT"/*; do
     [[ -e $entry ]] && ids[${entry##*/}]=1
   done
   for id in "${!ids[@]}"; do
-    hd delete -f "$id" >/dev/null 2>&1 || true
+    HD_TIMEOUT=10 hd delete -f "$id" >/dev/null 2>&1 || true
   done
+  reap_runtime_processes || ok=1
   for entry in "$ROOT"/*; do
     if [[ -e $entry ]]; then
       echo "leftover state entry: $entry" >&2
