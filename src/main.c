@@ -164,6 +164,8 @@ int main(int argc, char **argv) {
     optind = 1;
     return commands[i].run(&g, argc - first, argv + first);
   }
-  hd_log_error_once("unknown command (see 'hardened --help')");
+  cleanup_free char *msg =
+      xasprintf("unknown command \"%.64s\" (see 'hardened --help')", name);
+  hd_log_error_once(msg);
   return 1;
 }

@@ -56,6 +56,23 @@ void hd_host_facts_add_device(hd_host_facts *f, const char *path, char type,
       .path = xstrdup(path), .type = type, .major = major, .minor = minor};
 }
 
+void hd_host_facts_add_image_lacks(hd_host_facts *f, const char *dir) {
+  hd_strv_add(&f->image_lacks, &f->image_lacks_len, dir);
+}
+
+/* Relative to the cwd, which create sets to the bundle. */
+static void gather_image_dirs(hd_host_facts *f, const oci_spec *spec) {
+  static const char *const dirs[] = {"/tmp", "/var/tmp"};
+  if (spec->root == NULL || spec->root->path == NULL)
+    return;
+  for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    cleanup_free char *p = xasprintf("%s%s", spec->root->path, dirs[i]);
+    struct stat st;
+    if (lstat(p, &st) < 0 && errno == ENOENT)
+      hd_host_facts_add_image_lacks(f, dirs[i]);
+  }
+}
+
 void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present) {
   f->memfd_noexec = present;
 }
@@ -98,6 +115,9 @@ void hd_host_facts_free(hd_host_facts *f) {
   }
   for (size_t i = 0; i < f->devices_len; i++)
     free(f->devices[i].path);
+  for (size_t i = 0; i < f->image_lacks_len; i++)
+    free(f->image_lacks[i]);
+  free(f->image_lacks);
   free(f->ns_paths);
   free(f->paths);
   free(f->devices);
@@ -195,6 +215,7 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
     }
     gather_paths(f, spec);
     gather_devices(f, spec->linux_);
+    gather_image_dirs(f, spec);
   }
   *out = f;
   return 0;

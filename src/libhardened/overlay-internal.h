@@ -37,6 +37,8 @@ struct hd_host_facts {
   size_t devices_len;
   bool memfd_noexec; /* /proc/sys/vm/memfd_noexec exists */
   char *state_root;  /* the runtime's --root */
+  char **image_lacks; /* tmp dirs (/tmp, /var/tmp) the rootfs does not have */
+  size_t image_lacks_len;
 };
 
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path);

@@ -223,11 +223,25 @@ static void mount_flags(hd_ov *c, oci_mount *m) {
   }
 }
 
+static bool has_dotdot_component(const char *p) {
+  for (const char *c = p; (c = strstr(c, "..")) != NULL; c += 2)
+    if ((c == p || c[-1] == '/') && (c[2] == '/' || c[2] == '\0'))
+      return true;
+  return false;
+}
+
 static int harden_mount(hd_ov *c, oci_mount *m) {
   if (m->destination == NULL)
     return hd_ov_refuse(c, "mount-type", "mounts",
                         "has a mount without a "
                         "destination");
+  /* A ".." is refused, not cleaned away: whatever wrote it meant to
+   * leave the directory it named, and the spec is hostile. */
+  if (has_dotdot_component(m->destination)) {
+    cleanup_free char *f = xasprintf("mounts[%s].destination", m->destination);
+    return hd_ov_refuse(c, "mount-destination", f,
+                        "has a \"..\" component");
+  }
   char *dest = hd_path_clean(m->destination);
   free(m->destination);
   m->destination = dest;
@@ -278,7 +292,15 @@ int hd_ov_mounts(hd_ov *c, oci_spec *s) {
     bool present = false;
     for (size_t i = 0; i < s->mounts_len; i++)
       present |= strcmp(s->mounts[i].destination, tmp_dirs[t]) == 0;
-    if (!present)
+    /* A tmp dir the read-only image lacks cannot be created by anyone
+     * in the container, so there is nothing to make noexec; mounting one
+     * would mean writing into the image (and fails in a user namespace). */
+    if (!present && c->host &&
+        hd_strv_has(c->host->image_lacks, c->host->image_lacks_len, tmp_dirs[t])) {
+      cleanup_free char *field = xasprintf("mounts[%s]", tmp_dirs[t]);
+      hd_ov_record(c, "noexec-tmp", field, "(absent from the image)",
+                   "(not mounted: the read-only image has no such directory)");
+    } else if (!present)
       add_tmp_mount(c, s, tmp_dirs[t]);
   }
   return 0;

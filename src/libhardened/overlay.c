@@ -627,6 +627,13 @@ static void sysctl_force(hd_ov *c, oci_linux *l, const char *rule,
   kv->value = xstrdup(value);
 }
 
+static bool has_user_namespace(const oci_linux *l) {
+  for (size_t i = 0; i < l->namespaces_len; i++)
+    if (l->namespaces[i].type == OCI_NS_USER)
+      return true;
+  return false;
+}
+
 static int sysctls(hd_ov *c, oci_linux *l, bool own_net) {
   for (size_t i = 0; i < l->sysctl_len; i++)
     if (sysctl_allowed(c, l->sysctl[i].key ? l->sysctl[i].key : "", own_net) <
@@ -642,8 +649,14 @@ static int sysctls(hd_ov *c, oci_linux *l, bool own_net) {
       sysctl_force(c, l, "no-capabilities",
                    "net.ipv4.ip_unprivileged_port_start", "1024");
   }
-  /* 2: memfds are never executable, and a child cannot lower it */
-  if (c->host && c->host->memfd_noexec)
+  /* 2: memfds are never executable, and a child cannot lower it. Only
+   * the host's root may write this sysctl (its /proc/sys file is not
+   * owned by a user namespace), so a container in its own user namespace
+   * cannot get it: recorded, so `check` and the state show the gap. */
+  if (c->host && c->host->memfd_noexec && has_user_namespace(l)) {
+    hd_ov_record(c, "write-xor-execute", "linux.sysctl[\"vm.memfd_noexec\"]",
+                 "(unset)", "(not settable in a user namespace)");
+  } else if (c->host && c->host->memfd_noexec)
     sysctl_force(c, l, "write-xor-execute", "vm.memfd_noexec", "2");
   return 0;
 }

@@ -38,6 +38,8 @@ void hd_host_facts_add_device(hd_host_facts *f, const char *path, char type,
                               int64_t major, int64_t minor);
 void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present);
 /* Bind mounts of the runtime's state root are refused. */
+/* The image has no such directory (checked for /tmp and /var/tmp). */
+void hd_host_facts_add_image_lacks(hd_host_facts *f, const char *dir);
 void hd_host_facts_set_state_root(hd_host_facts *f, const char *root);
 
 /* create/run. Refusal: returns -1 with

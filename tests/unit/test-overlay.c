@@ -374,6 +374,13 @@ static void test_mount_refusals(void) {
                  "refused by policy (masked-paths): mounts[/mnt/p] mounts "
                  "proc outside /proc, where nothing is masked");
   expect_refusal("\"destination\":\"/data\"", "\"destination\":\"/x/..\"", NULL,
+                 "refused by policy (mount-destination): "
+                 "mounts[/x/..].destination has a \"..\" component");
+  expect_refusal("\"destination\":\"/data\"", "\"destination\":\"/tmp/../../o\"",
+                 NULL,
+                 "refused by policy (mount-destination): "
+                 "mounts[/tmp/../../o].destination has a \"..\" component");
+  expect_refusal("\"destination\":\"/data\"", "\"destination\":\"//\"", NULL,
                  "refused by policy (read-only-root): mounts[/] would replace "
                  "the read-only root");
 }
