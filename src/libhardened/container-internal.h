@@ -44,6 +44,8 @@ typedef struct {
                       after pivot_root */
   bool state_dir_made;
   int console_fd;
+  bool may_proxy_console; /* foreground run: no --console-socket needed */
+  int console_proxy_fd;   /* our end of the pair the init sends its pty on */
   int sync_runtime; /* runtime's end */
   int sync_init;    /* init's end */
   pid_t pid;

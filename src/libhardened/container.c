@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "container-internal.h"
 
+#include "console-proxy.h"
 #include "hooks.h"
 #include "log.h"
 #include "mounts.h"
@@ -248,6 +249,12 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
     ctx->console_fd = hd_console_socket_connect(opts->console_socket, err);
     if (ctx->console_fd < 0)
       return hd_error_wrap(err, "--console-socket %s", opts->console_socket);
+  } else if (ctx->spec->process->terminal && ctx->may_proxy_console) {
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+      return hd_error_set(err, errno, "socketpair for the terminal");
+    ctx->console_proxy_fd = pair[0];
+    ctx->console_fd = pair[1];
   } else if (ctx->spec->process->terminal) {
     return hd_error_set(err, 0, "process.terminal is true but no --console-socket was given");
   }
@@ -454,6 +461,7 @@ static void create_ctx_clear(hd_create_ctx *ctx) {
   free(ctx->cgroup_path);
   hd_cgroup_free(ctx->cgroup);
   const int fds[] = {ctx->root_fd, ctx->state_fd, ctx->init_dir_fd, ctx->console_fd,
+                     ctx->console_proxy_fd,
                      ctx->sync_runtime, ctx->sync_init};
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
     if (fds[i] >= 0)
@@ -481,7 +489,7 @@ static int create_container(hd_create_ctx *ctx, hd_error_t *err) {
 
 #define CREATE_CTX_INIT(o)                                                  \
   {.opts = (o), .root_fd = -1, .state_fd = -1, .init_dir_fd = -1,          \
-   .console_fd = -1,                                                        \
+   .console_fd = -1, .console_proxy_fd = -1,                                \
    .sync_runtime = -1, .sync_init = -1}
 
 int hd_container_create(const hd_container_opts *opts, hd_error_t *err) {
@@ -537,11 +545,20 @@ int hd_container_run(const hd_container_opts *opts, int *exit_status,
     prctl(PR_SET_CHILD_SUBREAPER, 1);
   hd_block_forwarded_signals(&set);
   hd_create_ctx ctx = CREATE_CTX_INIT(opts);
+  ctx.may_proxy_console = !opts->detach;
   int rc = create_container(&ctx, err);
   pid_t pid = ctx.pid;
+  cleanup_close int master = -1;
+  if (rc == 0 && ctx.console_proxy_fd >= 0 &&
+      (master = hd_console_receive_master(ctx.console_proxy_fd, err)) < 0)
+    rc = -1;
   create_ctx_clear(&ctx);
-  if (rc < 0)
+  if (rc < 0) {
+    hd_error_t derr = NULL;
+    if (pid > 0 && hd_container_delete(opts->state_root, opts->id, true, &derr) < 0)
+      hd_error_free(&derr);
     return -1;
+  }
   if (hd_container_start(opts->state_root, opts->id, err) < 0) {
     hd_error_t derr = NULL;
     if (hd_container_delete(opts->state_root, opts->id, true, &derr) < 0)
@@ -551,7 +568,8 @@ int hd_container_run(const hd_container_opts *opts, int *exit_status,
   *exit_status = 0;
   if (opts->detach)
     return 0;
-  *exit_status = hd_wait_forwarding(pid, &set);
+  *exit_status = master >= 0 ? hd_console_proxy_wait(pid, &set, master)
+                             : hd_wait_forwarding(pid, &set);
   if (!opts->keep)
     return hd_container_delete(opts->state_root, opts->id, true, err);
   return 0;
