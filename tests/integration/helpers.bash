@@ -39,8 +39,10 @@ hardened_only() {
 # The runtime under test, with this test's private state directory.  A hung
 # runtime must fail its test, not stall the whole suite: every call is
 # bounded (HD_TIMEOUT seconds, default 60; exit status 124 when it fires).
+# HD_GLOBAL_FLAGS: extra global flags for every call (e.g. --policy).
 hd() {
-  timeout -k 5 "${HD_TIMEOUT:-60}" "$HARDENED_BINARY" --root "$ROOT" "$@"
+  timeout -k 5 "${HD_TIMEOUT:-60}" "$HARDENED_BINARY" --root "$ROOT" \
+    "${HD_GLOBAL_FLAGS[@]}" "$@"
 }
 
 # The cached busybox rootfs: built once per bats run, copied per test.
@@ -210,7 +212,11 @@ hd_create() {
   local id=$1
   shift
   hd create "$@" --bundle "$BUNDLE" "$id" </dev/null \
-    >"$BATS_TEST_TMPDIR/$id.out" 2>"$BATS_TEST_TMPDIR/$id.err"
+    >"$BATS_TEST_TMPDIR/$id.out" 2>"$BATS_TEST_TMPDIR/$id.err" || {
+    local rc=$?
+    cat "$BATS_TEST_TMPDIR/$id.err"
+    return $rc
+  }
 }
 
 # Run a detached long-running container (stdio to files), wait until running.
@@ -242,6 +248,7 @@ cgroup_dir() {
 setup() {
   ROOT=$BATS_TEST_TMPDIR/state
   mkdir -p "$ROOT"
+  HD_GLOBAL_FLAGS=()
   CID=hd$$t${BATS_SUITE_TEST_NUMBER:-$BATS_TEST_NUMBER}
   CGPATH=/hardened-test-$CID
   # Cgroup paths teardown must find gone; tests using other paths add them.

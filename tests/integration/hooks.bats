@@ -3,25 +3,47 @@
 
 load helpers
 
-# The hook directory is bind-mounted into the container at the same path:
-# startContainer (and, per runtime, createContainer) hooks run in the
-# container's mount namespace and must find the script and the log there.
+# The hook directory and the log directory are bind-mounted into the
+# container at their host paths: startContainer (and, per runtime,
+# createContainer) hooks run in the container's mount namespace and must
+# find the script and the log there.  The script's mount is read-only: a
+# writable mount would be noexec under hardened.
 setup_hooks() {
   HOOKDIR=$BATS_TEST_TMPDIR/hooks
-  HOOKLOG=$HOOKDIR/log
-  mkdir -p "$HOOKDIR"
+  local logdir=$BATS_TEST_TMPDIR/hooklog
+  HOOKLOG=$logdir/log
+  mkdir -p "$HOOKDIR" "$logdir"
   # POSIX sh and sed only: the script runs on the host (dash) and in the
   # container (busybox).  It logs its kind and the container id it was given.
-  cat >"$HOOKDIR/hook.sh" <<'HOOK'
+  cat >"$HOOKDIR/hook.sh" <<HOOK
 #!/bin/sh
-id=$(tr -d '\n' | sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p')
-echo "$1 $id" >>"${0%/*}/log"
+id=\$(tr -d '\n' | sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p')
+echo "\$1 \$id" >>"$HOOKLOG"
 HOOK
   chmod 755 "$HOOKDIR" "$HOOKDIR/hook.sh"
+  chmod 777 "$logdir"
   : >"$HOOKLOG"
   chmod 666 "$HOOKLOG"
-  update_config '.mounts += [{destination: $d, type: "bind", source: $d,
-                              options: ["rbind", "rw"]}]' --arg d "$HOOKDIR"
+  allow_hooks "$HOOKDIR/hook.sh" /bin/false /bin/sh /bin/sleep
+  update_config '.mounts += [
+      {destination: $h, type: "bind", source: $h, options: ["rbind", "ro"]},
+      {destination: $l, type: "bind", source: $l, options: ["rbind", "rw"]}]' \
+    --arg h "$HOOKDIR" --arg l "$logdir"
+}
+
+# hardened only runs hooks its policy allows (the built-in policy allows
+# none of these); give every call a policy that allows the test's hooks.
+allow_hooks() {
+  is_hardened || return 0
+  local policy=$BATS_TEST_TMPDIR/policy.json
+  # Both spellings: on a merged-/usr host /bin/false is /usr/bin/false.
+  local p paths=()
+  for p in "$@"; do
+    paths+=("$p")
+    [[ -e $p && $(realpath "$p") != "$p" ]] && paths+=("$(realpath "$p")")
+  done
+  jq -n '{hooks_allowed: $ARGS.positional}' --args -- "${paths[@]}" >"$policy"
+  HD_GLOBAL_FLAGS=(--policy "$policy")
 }
 
 # add_hook KIND [jq object fields]: a hook of KIND running hook.sh KIND.
@@ -114,7 +136,26 @@ add_hook() {
 }
 
 @test "a hook that is not absolute or does not exist fails create" {
+  allow_hooks /no/such/hook
   update_config '.hooks.createRuntime = [{path: "/no/such/hook"}]'
   run ! hd_create "$CID"
   run ! hd state "$CID"
+}
+
+@test "a failing startContainer hook stops the container before its process runs" {
+  setup_hooks
+  update_config '.hooks.startContainer = [{path: "/bin/false", args: ["false"]}]'
+  set_args /bin/sh -c 'echo main >>'"$HOOKLOG"
+  hd_create "$CID"
+  run hd start "$CID"
+  # Whether start reports it or not, the process never runs; the container
+  # ends up stopped (or already gone).
+  local i status
+  for ((i = 0; i < 100; i++)); do
+    status=$(hd state "$CID" 2>/dev/null | jq -r .status)
+    [[ $status == stopped || -z $status ]] && break
+    sleep 0.1
+  done
+  [[ $status == stopped || -z $status ]]
+  run ! grep -q '^main$' "$HOOKLOG"
 }

@@ -158,8 +158,12 @@ trap_term_args() {
 
 @test "list -q prints the ids, one a line" {
   set_args /bin/sleep 1000
+  # One cgroup per container: hardened refuses to share one.
+  update_config '.linux.cgroupsPath = $p' --arg p "$CGPATH-a"
   hd_create "$CID-a"
+  update_config '.linux.cgroupsPath = $p' --arg p "$CGPATH-b"
   hd_create "$CID-b"
+  CG_CHECK+=("$CGPATH-a" "$CGPATH-b")
   run -0 hd list -q
   assert_equal "$(sort <<<"$output")" "$(printf '%s\n' "$CID-a" "$CID-b")"
 }
