@@ -28,6 +28,7 @@ int cmd_ps(const hd_global_opts *g, int argc, char **argv);
 int cmd_pause(const hd_global_opts *g, int argc, char **argv);
 int cmd_resume(const hd_global_opts *g, int argc, char **argv);
 int cmd_update(const hd_global_opts *g, int argc, char **argv);
+int cmd_events(const hd_global_opts *g, int argc, char **argv);
 int cmd_check(const hd_global_opts *g, int argc, char **argv);
 
 /* Print err once (text or JSON log) and return the exit code 1. */

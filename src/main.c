@@ -33,6 +33,7 @@ static const command commands[] = {
     {"pause", cmd_pause, false, "freeze every process of a container"},
     {"resume", cmd_resume, false, "thaw a paused container"},
     {"update", cmd_update, false, "change a container's resources"},
+    {"events", cmd_events, false, "print container statistics (--stats)"},
     {"check", cmd_check, false,
      "show what the hardening overlay changes in a bundle's config.json"},
 };

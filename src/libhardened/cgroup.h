@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "spec.h"
+#include "stats.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -40,6 +41,8 @@ int hd_cgroup_freeze(hd_cgroup *cg, bool frozen, hd_error_t *err);
 /* Kill whatever is left (SIGKILL, thawing first), then rmdir everywhere. */
 int hd_cgroup_destroy(hd_cgroup *cg, hd_error_t *err);
 const char *hd_cgroup_path(const hd_cgroup *cg);
+/* cpu, memory, pids and blkio counters (cgroup-stats.c), for `events`. */
+int hd_cgroup_stats(hd_cgroup *cg, oci_stats *stats, hd_error_t *err);
 void hd_cgroup_free(hd_cgroup *cg);
 
 #endif

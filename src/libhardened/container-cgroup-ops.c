@@ -167,3 +167,23 @@ int hd_container_update(const char *state_root, const char *id,
   hd_opened_clear(&c);
   return rc;
 }
+
+int hd_container_stats(const char *state_root, const char *id,
+                       oci_stats *stats, bool *running, hd_error_t *err) {
+  hd_opened_container c;
+  hd_cgroup *cg = NULL;
+  int rc = hd_open_container(state_root, id, &c, err);
+  if (rc == 0) {
+    hd_refresh_status(&c);
+    *running = strcmp(c.state->status, "stopped") != 0;
+    if (!*running)
+      rc = hd_error_set(err, 0, "container \"%s\" is not running", id);
+  }
+  if (rc == 0)
+    rc = open_cgroup_of(&c, &cg, err);
+  if (rc == 0)
+    rc = hd_cgroup_stats(cg, stats, err);
+  hd_cgroup_free(cg);
+  hd_opened_clear(&c);
+  return rc;
+}

@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "state.h"
+#include "stats.h"
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -52,6 +53,10 @@ int hd_container_pids(const char *state_root, const char *id, pid_t **pids,
 int hd_container_update(const char *state_root, const char *id,
                         const char *policy_path, const oci_resources *requested,
                         hd_error_t *err);
+
+/* The container's cgroup counters, and whether it is still alive. */
+int hd_container_stats(const char *state_root, const char *id,
+                       oci_stats *stats, bool *running, hd_error_t *err);
 
 /* exec: a new process in a running container. The process comes from
  * --process JSON, or from the container's own process with the flags
