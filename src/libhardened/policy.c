@@ -17,9 +17,10 @@
 #define POLICY_FILE_MAX (1 << 20)
 
 /* Docker puts `/proc/<dockerd pid>/exe libnetwork-setkey` in every spec as
- * a prestart hook; the path resolves to dockerd's binary. */
-static const char *const default_hooks[] = {"/usr/bin/dockerd",
-                                            "/usr/local/bin/dockerd"};
+ * a prestart hook; the path resolves to dockerd's binary, which Debian's
+ * docker.io installs in /usr/sbin and docker-ce in /usr/bin. */
+static const char *const default_hooks[] = {
+    "/usr/bin/dockerd", "/usr/sbin/dockerd", "/usr/local/bin/dockerd"};
 
 static char **strv_take(char ***v, size_t *n, size_t *out_len) {
   char **r = *v;
