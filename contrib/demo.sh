@@ -51,5 +51,5 @@ jq '.process.terminal = false
         "echo \"hello from $(hostname): uid $(id -u), $(grep CapEff /proc/self/status)\"; touch /x 2>&1 || true; grep \" /tmp \" /proc/mounts || echo \"/tmp is not a separate mount\""]' \
   config.json >config.json.new && mv config.json.new config.json
 
-echo "== $HARDENED run demo"
+echo "== hardened run --bundle $DEMO demo"
 "$HARDENED" --root "$DEMO/state" run --bundle "$DEMO" demo
