@@ -3,6 +3,10 @@
  * host can do, so it is the same on every machine. */
 #include "capabilities.h"
 #include "commands.h"
+#include "policy.h"
+
+#include <seccomp.h>
+#include <stdio.h>
 #include "error.h"
 #include "features-json.h"
 #include "spec.h"
@@ -59,6 +63,23 @@ static void add_capabilities(oci_features *f) {
   free(known);
 }
 
+/* What a caller can learn about the overlay before it runs anything. */
+static void add_annotations(oci_features *f) {
+  const struct scmp_version *v = seccomp_version();
+  char text[64];
+  snprintf(text, sizeof text, "%u.%u.%u", v->major, v->minor, v->micro);
+  oci_features_add_annotation(f, "io.github.seccomp.libseccomp.version", text);
+  oci_features_add_annotation(f, "org.hardened.version", HD_VERSION);
+  oci_features_add_annotation(f, "org.hardened.overlay", "mandatory");
+  oci_features_add_annotation(f, "org.hardened.policy.default",
+                              HD_POLICY_DEFAULT_PATH);
+  oci_features_add_annotation(
+      f, "org.hardened.overrides",
+      "set in every container's state: a JSON array of "
+      "{rule, field, requested, enforced}; a spec's own org.hardened.* "
+      "annotations are dropped");
+}
+
 static void fill_linux(oci_features *f) {
   for (int t = 0; t < OCI_NS__COUNT; t++)
     oci_features_add(&f->linux_.namespaces, oci_namespace_type_name(t));
@@ -87,6 +108,7 @@ int cmd_features(const hd_global_opts *g, int argc, char **argv) {
   ADD_ALL(&f->hooks, hooks);
   ADD_ALL(&f->mount_options, mount_options);
   fill_linux(f);
+  add_annotations(f);
   cleanup_free char *json = oci_features_emit(f, true);
   oci_features_free(f);
   if (json == NULL) {
