@@ -74,6 +74,18 @@ int hd_container_pids(const char *state_root, const char *id, pid_t **pids,
     }                                                                        \
   } while (0)
 
+#define TAKE_ARRAY(field)                                                    \
+  do {                                                                       \
+    if (update->field##_len) {                                               \
+      void *old_ = saved->field;                                             \
+      size_t n_ = saved->field##_len;                                        \
+      saved->field = update->field;                                          \
+      saved->field##_len = update->field##_len;                              \
+      update->field = old_;                                                  \
+      update->field##_len = n_;                                              \
+    }                                                                        \
+  } while (0)
+
 /* The saved spec keeps the latest resources, so a later update or
  * `state` starts from what is enforced now. A section the update names
  * replaces the saved one; others stay. `update` gets the old sections
@@ -83,30 +95,9 @@ static void merge_resources(oci_resources *saved, oci_resources *update) {
   TAKE(cpu);
   TAKE(pids);
   TAKE(block_io);
-  if (update->devices_len) {
-    oci_device_cgroup *d = saved->devices;
-    size_t n = saved->devices_len;
-    saved->devices = update->devices;
-    saved->devices_len = update->devices_len;
-    update->devices = d;
-    update->devices_len = n;
-  }
-  if (update->hugepage_limits_len) {
-    oci_hugepage_limit *h = saved->hugepage_limits;
-    size_t n = saved->hugepage_limits_len;
-    saved->hugepage_limits = update->hugepage_limits;
-    saved->hugepage_limits_len = update->hugepage_limits_len;
-    update->hugepage_limits = h;
-    update->hugepage_limits_len = n;
-  }
-  if (update->unified_len) {
-    oci_kv *u = saved->unified;
-    size_t n = saved->unified_len;
-    saved->unified = update->unified;
-    saved->unified_len = update->unified_len;
-    update->unified = u;
-    update->unified_len = n;
-  }
+  TAKE_ARRAY(devices);
+  TAKE_ARRAY(hugepage_limits);
+  TAKE_ARRAY(unified);
 }
 
 static int harden_resources(const char *policy_path,

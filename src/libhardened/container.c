@@ -55,20 +55,6 @@ int hd_sync_recv(int fd, hd_sync_msg *msg) {
   return n >= (ssize_t)sizeof msg->type ? 0 : -1;
 }
 
-char *hd_hook_state_json(const hd_create_ctx *ctx, const char *status) {
-  oci_state s = {
-      .oci_version = ctx->spec->oci_version,
-      .id = (char *)ctx->opts->id,
-      .status = (char *)status,
-      .pid = ctx->pid,
-      .bundle = ctx->bundle,
-      .annotations = ctx->spec->annotations,
-      .annotations_len = ctx->spec->annotations_len,
-      .rootfs = ctx->rootfs,
-      .created = ctx->created,
-  };
-  return oci_state_emit(&s, false, false);
-}
 
 static int load_spec(const hd_container_opts *opts, oci_spec **out,
                      hd_error_t *err) {
@@ -200,6 +186,12 @@ static void fill_state(const hd_create_ctx *ctx, oci_state *s,
       .overrides = ctx->overrides.items,
       .overrides_len = ctx->overrides.len,
   };
+}
+
+char *hd_hook_state_json(const hd_create_ctx *ctx, const char *status) {
+  oci_state s;
+  fill_state(ctx, &s, status);
+  return oci_state_emit(&s, false, false);
 }
 
 static int save_state(const hd_create_ctx *ctx, const char *status,
