@@ -160,6 +160,7 @@ static void free_resources(oci_resources *r) {
     free(r->cpu->cpus);
   free(r->cpu);
   free(r->pids);
+  free(r->block_io);
   for (size_t i = 0; i < r->hugepage_limits_len; i++)
     free(r->hugepage_limits[i].page_size);
   free(r->hugepage_limits);
@@ -186,6 +187,11 @@ static oci_resources *test_resources(void) {
     r->hugepage_limits = xcalloc(1, sizeof *r->hugepage_limits);
     r->hugepage_limits[0] = (oci_hugepage_limit){xstrdup("2MB"), 4 * MiB};
     r->hugepage_limits_len = 1;
+  }
+  if (available("blkio", "io")) {
+    r->block_io = xcalloc(1, sizeof *r->block_io);
+    r->block_io->has_weight = true;
+    r->block_io->weight = 300;
   }
   /* null (1:3) fully, zero (1:5) read-only, and a later deny taking
    * write back from null: the last matching rule wins. */
@@ -461,6 +467,16 @@ static void check_values(void) {
     CHECK_STR(v, "4194304");
     free(v);
   }
+  char *blk = v1_mount("blkio");
+  if (available("blkio", "io")) {
+    /* CFQ's blkio.weight is gone on recent kernels; BFQ's remains. */
+    v = blk ? ctl_read("blkio", "blkio.weight", "") : NULL;
+    if (v == NULL)
+      v = ctl_read("blkio", "blkio.bfq.weight", "io.weight");
+    CHECK(v && strstr(v, blk ? "300" : "default 2930")); /* 1+290*9999/990 */
+    free(v);
+  }
+  free(blk);
   char *dev = v1_mount("devices");
   if (dev) {
     v = ctl_read("devices", "devices.list", "");
