@@ -52,7 +52,7 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...) {
     msg = NULL;
   va_end(ap);
   cleanup_free char *line =
-      xasprintf("%s: %s (see 'hardened %s --help')", cmd, msg ? msg : "", cmd);
+      xasprintf("%s: %s (see 'man 8 hardened')", cmd, msg ? msg : "");
   hd_log_error_once(line);
   return 1;
 }
@@ -133,7 +133,10 @@ static int parse_global(int argc, char **argv, hd_global_opts *g) {
       usage(stdout);
       exit(0);
     default:
-      usage(stderr);
+      /* getopt has named the option; one more line says where to look
+       * (a page of usage after an error buries the error). */
+      fputs("hardened: unknown global option (see 'hardened --help')\n",
+            stderr);
       return -1;
     }
   }
