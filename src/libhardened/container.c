@@ -217,11 +217,9 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
     return hd_error_set(err, errno, "opening state dir for \"%s\"", opts->id);
   ctx->created = hd_now_rfc3339();
   const oci_linux *lnx = ctx->spec->linux_;
-  ctx->cgroup_path = hd_cgroup_resolve_path(lnx ? lnx->cgroups_path : NULL,
-                                            opts->id, opts->systemd_cgroup);
-  if (ctx->cgroup_path == NULL)
-    return hd_error_set(err, 0, "linux.cgroupsPath: \"%s\" is not a valid cgroup path",
-                        lnx && lnx->cgroups_path ? lnx->cgroups_path : "");
+  if (hd_cgroup_resolve(lnx ? lnx->cgroups_path : NULL, opts->id,
+                        opts->systemd_cgroup, &ctx->cgroup_path, err) < 0)
+    return hd_error_wrap(err, "linux.cgroupsPath");
   if (opts->systemd_cgroup)
     hd_warn("--systemd-cgroup: systemd is not driven yet; using cgroupfs at %s",
             ctx->cgroup_path);
@@ -362,8 +360,9 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
   if (has_new_userns(ctx->spec) &&
       hd_namespaces_write_id_maps(ctx->pid, lnx, err) < 0)
     return -1;
-  if (hd_cgroup_v2_dirfd(ctx->cgroup) < 0 &&
-      hd_cgroup_enter(ctx->cgroup, ctx->pid, err) < 0)
+  /* Also after CLONE_INTO_CGROUP (a no-op then): clone3 may have been
+   * refused and replaced by clone, here or in the namespace joiner. */
+  if (hd_cgroup_enter(ctx->cgroup, ctx->pid, err) < 0)
     return -1;
   const oci_process *p = ctx->spec->process;
   if (p->has_oom_score_adj &&
