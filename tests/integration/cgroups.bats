@@ -10,6 +10,7 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
 }
 
 @test "pids limit is set (host side and inside)" {
+  require_cgroup_v1
   update_config '.linux.resources.pids.limit = 42'
   set_args /bin/sh -c 'cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max; sleep 1000'
   run_detached "$CID"
@@ -19,6 +20,7 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
 }
 
 @test "the container process is in its cgroup" {
+  require_cgroup_v1
   set_args /bin/sleep 1000
   run_detached "$CID"
   local pid
@@ -30,6 +32,7 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
 }
 
 @test "the pids limit stops a fork bomb" {
+  require_cgroup_v1
   update_config '.linux.resources.pids.limit = 10'
   set_args /bin/sh -c 'for i in $(seq 20); do sleep 1000 & done 2>&1; echo started'
   run hd run --bundle "$BUNDLE" "$CID"
@@ -37,6 +40,7 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
 }
 
 @test "memory limit" {
+  require_cgroup_v1 memory
   update_config '.linux.resources.memory = {limit: 67108864}'
   set_args /bin/sleep 1000
   run_detached "$CID"
@@ -44,6 +48,7 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
 }
 
 @test "cpu shares and quota" {
+  require_cgroup_v1 cpu
   update_config '.linux.resources.cpu = {shares: 512, quota: 50000, period: 100000}'
   set_args /bin/sleep 1000
   run_detached "$CID"
@@ -53,6 +58,7 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
 }
 
 @test "absolute cgroupsPath with several levels" {
+  require_cgroup_v1
   CGPATH=/hardened-test-$CID/sub/leaf
   CG_CHECK+=("$CGPATH" "/hardened-test-$CID/sub")
   update_config '.linux.cgroupsPath = $p' --arg p "$CGPATH"
@@ -65,12 +71,13 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
   [[ ! -d $(cgroup_dir pids "$CGPATH") ]]
   rmdir "$(cgroup_dir pids "/hardened-test-$CID/sub")" "$(cgroup_dir pids "/hardened-test-$CID")" 2>/dev/null || true
   local c
-  for c in "${CG_CONTROLLERS[@]}" unified; do
+  for c in "${CG_HIERARCHIES[@]}" unified; do
     rmdir "$(cgroup_dir "$c" "/hardened-test-$CID/sub")" "$(cgroup_dir "$c" "/hardened-test-$CID")" 2>/dev/null || true
   done
 }
 
 @test "relative cgroupsPath is below the runtime's own cgroup" {
+  require_cgroup_v1
   local own
   own=$(awk -F: '$2 == "pids" {print $3}' /proc/self/cgroup)
   own=${own%/}
@@ -83,6 +90,7 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
 }
 
 @test "cgroup directories are removed after delete" {
+  require_cgroup_v1
   set_args /bin/sleep 1000
   run_detached "$CID"
   local c found=()
@@ -93,16 +101,17 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
   [[ " ${found[*]} " == *" pids "* ]]
   [[ " ${found[*]} " == *" devices "* ]]
   hd delete -f "$CID"
-  for c in "${CG_CONTROLLERS[@]}" unified; do
+  for c in "${CG_HIERARCHIES[@]}" unified; do
     [[ ! -d $(cgroup_dir "$c" "$CGPATH") ]] || fail "left behind: $c"
   done
 }
 
 @test "cgroup removed after a container exits and is deleted" {
+  require_cgroup_v1
   set_args /bin/true
   run -0 hd run --bundle "$BUNDLE" "$CID"
   local c
-  for c in "${CG_CONTROLLERS[@]}" unified; do
+  for c in "${CG_HIERARCHIES[@]}" unified; do
     [[ ! -d $(cgroup_dir "$c" "$CGPATH") ]] || fail "left behind: $c"
   done
 }

@@ -25,6 +25,21 @@ unset _dir
 HD_ORIG_TMPDIR=${BATS_RUN_TMPDIR}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 CG_CONTROLLERS=(pids memory cpu cpuacct cpuset devices freezer blkio)
+# Every v1 hierarchy mounted here (named ones like name=systemd too); the
+# unified one is checked separately.  Teardown looks for leftovers in all.
+CG_HIERARCHIES=()
+if [[ $(stat -f -c %T /sys/fs/cgroup) != cgroup2fs ]]; then
+  for _d in /sys/fs/cgroup/*; do
+    [[ -f $_d/cgroup.procs && ${_d##*/} != unified ]] && CG_HIERARCHIES+=("${_d##*/}")
+  done
+  unset _d
+fi
+
+# The cgroups tests read v1 files (memory.limit_in_bytes, cpu.shares).
+require_cgroup_v1() {
+  [[ -d /sys/fs/cgroup/${1:-pids} && -f /sys/fs/cgroup/${1:-pids}/cgroup.procs ]] ||
+    skip "needs the cgroup v1 ${1:-pids} controller"
+}
 
 # True when the binary under test is hardened itself (not runc/crun).
 is_hardened() {
@@ -310,7 +325,7 @@ hd_teardown() {
     fi
   done
   for path in "${CG_CHECK[@]}"; do
-    for ctrl in "${CG_CONTROLLERS[@]}" unified; do
+    for ctrl in "${CG_HIERARCHIES[@]}" unified; do
       reap_cgroup_dir "$(cgroup_dir "$ctrl" "$path")" || ok=1
     done
   done
