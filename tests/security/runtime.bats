@@ -89,7 +89,7 @@ load security-helpers
   refute_output --partial "$BATS_TEST_DIRNAME"
 }
 
-@test "CVE-2019-5736: a runtime entering a container runs from a sealed memfd" {
+@test "CVE-2019-5736: a runtime entering a container runs from a read-only image" {
   hardened_only
   set_args sleep 60
   run_detached "$CID"
@@ -97,19 +97,22 @@ load security-helpers
   "$HARDENED_BINARY" --root "$ROOT" exec "$CID" sleep 30 \
     </dev/null >/dev/null 2>&1 &
   local pid=$! i exe=""
+  # It re-executes itself from a private read-only mount (exe reads "/")
+  # or, where the mount API is refused, from a sealed memfd.
   for ((i = 0; i < 100; i++)); do
     exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
-    [[ $exe == /memfd:* ]] && break
+    [[ $exe == / || $exe == /memfd:* ]] && break
     sleep 0.05
   done
-  assert_equal "${exe%% *}" "/memfd:hardened"
-  # Not even root on the host can open it for writing: it is sealed.
-  run "$BATS_RUN_TMPDIR/probe" exe-write "$pid"
-  assert_output --regexp '^exe-write: (ETXTBSY|EPERM|EACCES)$'
-  run "$BATS_RUN_TMPDIR/probe" exe-link "$pid"
-  assert_output --partial memfd
+  [[ $exe == / || $exe == /memfd:* ]] || fail "exe of the exec runtime: '$exe'"
+  # Hold the image the way an attacker in the container would, let the
+  # runtime exit (no more ETXTBSY), then try to open it for writing.
+  exec 8<"/proc/$pid/exe"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  run -1 bash -c 'exec 9>>/proc/self/fd/8' 2>&1
+  exec 8<&-
+  assert_output --regexp '(Read-only file system|Text file busy|Operation not permitted)'
 }
 
 @test "CVE-2019-5736: the container cannot write the runtime during exec" {
