@@ -9,6 +9,8 @@
 #   -H PATH   the hardened binary (default: `hardened` in PATH)
 #   -o FILE   also write the table (markdown) to FILE
 #   -k        keep the work directory (raw samples in results.txt)
+#   -b DIR    only write the bench bundle (rootfs + config.json running
+#             /bin/true, cgroup /hdbench/ID) to DIR, for profiling
 #
 # Every figure alternates the runtimes inside each iteration (the order
 # rotates every iteration) so drift of the machine hits all of them alike.
@@ -23,7 +25,8 @@ RUNTIMES="hardened crun runc"
 HARDENED=$(command -v hardened || true)
 OUT=""
 KEEP=0
-while getopts "n:qr:H:o:kh" opt; do
+BUNDLE_ONLY=""
+while getopts "n:qr:H:o:kb:h" opt; do
   case $opt in
   n) N=$OPTARG ;;
   q) QUICK=1 ;;
@@ -31,7 +34,8 @@ while getopts "n:qr:H:o:kh" opt; do
   H) HARDENED=$OPTARG ;;
   o) OUT=$OPTARG ;;
   k) KEEP=1 ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  b) BUNDLE_ONLY=$OPTARG ;;
+  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 ((QUICK)) && N=10
@@ -173,6 +177,15 @@ config_template() {
     }
   }'
 }
+if [[ -n $BUNDLE_ONLY ]]; then
+  mkdir -p "$BUNDLE_ONLY"
+  ROOTFS=$(readlink -f "$BUNDLE_ONLY")/rootfs
+  make_rootfs
+  c=$(config_template)
+  c=${c//@ID@/bench}
+  printf '%s\n' "${c//\"@ARGS@\"/\"/bin/true\"}" >"$BUNDLE_ONLY/config.json"
+  exit 0
+fi
 make_rootfs
 TEMPLATE=$(config_template)
 
