@@ -62,6 +62,11 @@ static int create_component(int parent_fd, const char *name, bool as_file,
   if (fstat(fd, &st) < 0 ||
       (as_file ? !S_ISREG(st.st_mode) : !S_ISDIR(st.st_mode))) {
     close(fd);
+    if (S_ISLNK(st.st_mode))
+      return hd_error_set(err, ENOENT,
+                          "%s: a symlink whose target is "
+                          "missing inside the rootfs",
+                          path);
     return hd_error_set(err, ENOTDIR, "%s: exists but is not a %s", path,
                         as_file ? "regular file" : "directory");
   }
