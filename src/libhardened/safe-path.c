@@ -58,7 +58,7 @@ static int create_component(int parent_fd, const char *name, bool as_file,
   int fd = openat(parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
     return hd_error_set(err, errno, "opening %s", path);
-  struct stat st;
+  struct stat st = {0};
   if (fstat(fd, &st) < 0 ||
       (as_file ? !S_ISREG(st.st_mode) : !S_ISDIR(st.st_mode))) {
     close(fd);
