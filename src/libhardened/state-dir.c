@@ -22,10 +22,18 @@ int hd_state_validate_id(const char *id, hd_error_t *err) {
     if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
         (*p >= '0' && *p <= '9') || strchr("_+.-", *p))
       continue;
+    /* Only the valid prefix is quoted: the rest may hold a newline or
+     * escape codes that would forge or garble the one-line error. */
+    int prefix = p - id > 64 ? 64 : (int)(p - id);
+    char shown[8];
+    if (*p > 0x20 && *p < 0x7f)
+      snprintf(shown, sizeof shown, "'%c'", *p);
+    else
+      snprintf(shown, sizeof shown, "0x%02x", (unsigned char)*p);
     return hd_error_set(err, 0,
-                        "container id \"%.64s\": invalid character '%c' "
-                        "(allowed: letters, digits, _ + . -)",
-                        id, *p >= 0x20 && *p < 0x7f ? *p : '?');
+                        "container id \"%.*s...\": invalid character %s "
+                        "at offset %zu (allowed: letters, digits, _ + . -)",
+                        prefix, id, shown, (size_t)(p - id));
   }
   return 0;
 }
