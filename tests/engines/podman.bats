@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# podman --runtime hardened: conmon drives hardened as it drives runc.
+# podman's storage lives under HD_ENGINE_DIR (setup_suite.bash removes it),
+# never in the system's /var/lib/containers.
+
+load helpers
+
+setup_file() {
+  engines_required
+  command -v podman >/dev/null || skip "podman is not installed"
+  pm import --change 'ENV PATH=/bin' "$HD_ENGINE_DIR/rootfs.tar" "$IMAGE" >/dev/null
+}
+
+# cgroupfs and a file event log: no systemd or journald needed.
+# --ulimit: podman asks for RLIMIT_NOFILE/NPROC of 1048576, which a host
+# without CAP_SYS_RESOURCE in its bounding set cannot grant (runc and crun
+# fail the same way there); small explicit limits work everywhere.
+pm() {
+  timeout -k 5 "${HD_TIMEOUT:-120}" podman \
+    --root "$HD_ENGINE_DIR/podman-root" --runroot "$HD_ENGINE_DIR/podman-run" \
+    --cgroup-manager cgroupfs --events-backend file \
+    --runtime "$HARDENED_BINARY" "$@"
+}
+PM_RUN=(--network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096
+  --label "$TEST_LABEL")
+
+setup() {
+  engines_required
+  command -v podman >/dev/null || skip "podman is not installed"
+  C=hd-podman-$BATS_TEST_NUMBER
+}
+
+teardown() {
+  [[ -z ${HD_ENGINES_SKIP:-} ]] && command -v podman >/dev/null || return 0
+  pm rm -f -t 0 "$C" >/dev/null 2>&1 || true
+}
+
+@test "podman --runtime hardened runs a hardened container; the exit code propagates" {
+  run -4 pm run --rm "${PM_RUN[@]}" "$IMAGE" sh -c 'id -u; grep CapEff /proc/self/status; exit 4'
+  assert_line --index 0 65534
+  assert_line --index 1 --regexp 'CapEff:[[:space:]]+0+$'
+}
+
+@test "podman: a missing command fails with 'not found', exit 127" {
+  run -127 pm run --rm "${PM_RUN[@]}" "$IMAGE" no-such-command
+  assert_output --partial "not found"
+  # The failed create is cleaned up with `delete --force` of a container
+  # that may not exist any more: that must not print a second error.
+  refute_output --partial "does not exist"
+}
+
+@test "podman: exec -u 0 is nobody; stdin; stop runs the SIGTERM trap" {
+  pm run -d --name "$C" "${PM_RUN[@]}" "$IMAGE" sh -c \
+    'trap "echo got-term; exit 0" TERM; echo started; while :; do sleep 0.1; done' >/dev/null
+  run -0 pm exec -u 0 "$C" id -u
+  assert_output 65534
+  run -0 bash -c "echo piped | $(printf '%q ' podman --root "$HD_ENGINE_DIR/podman-root" \
+    --runroot "$HD_ENGINE_DIR/podman-run" --cgroup-manager cgroupfs \
+    --events-backend file --runtime "$HARDENED_BINARY") exec -i $C cat"
+  assert_output piped
+  pm stop -t 30 "$C" >/dev/null
+  run -0 pm logs "$C"
+  assert_line got-term
+  run -0 pm inspect -f '{{.State.ExitCode}}' "$C"
+  assert_output 0
+}
