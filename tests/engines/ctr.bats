@@ -93,3 +93,16 @@ wait_for_task() {
   ct task kill -s KILL "$C"
   wait_for_task STOPPED
 }
+
+@test "contrib/containerd/config-1.x.toml: containerd reads the hardened runtime handler" {
+  containerd --version | grep -q ' v\?1\.' || skip "containerd 2.x reads config-2.x.toml"
+  local conf=$BATS_TEST_TMPDIR/config.toml
+  sed "s|/usr/local/bin/hardened|$HARDENED_BINARY|" \
+    "$BATS_TEST_DIRNAME/../../contrib/containerd/config-1.x.toml" >"$conf"
+  run -0 containerd --config "$conf" config dump
+  local handler
+  handler=$(sed -n '/containerd\.runtimes\.hardened\]/,/^ *\[plugins.*untrusted/p' <<<"$output")
+  [[ -n $handler ]] || fail "no runtimes.hardened in: $output"
+  grep -qF 'runtime_type = "io.containerd.runc.v2"' <<<"$handler" || fail "$handler"
+  grep -qF "BinaryName = \"$HARDENED_BINARY\"" <<<"$handler" || fail "$handler"
+}

@@ -99,8 +99,16 @@ cmd_start() {
   command -v containerd >/dev/null || die "containerd is not installed"
   command -v dockerd >/dev/null || die "dockerd (docker.io) is not installed"
   mkdir -p "$dir"
-  # An empty daemon.json: the system's /etc/docker/daemon.json is not read.
-  echo '{}' >"$dir/daemon.json"
+  # Our own daemon.json (the system's /etc/docker/daemon.json is not read):
+  # contrib/docker/daemon.json with the paths of this build and this run,
+  # so the shipped snippet is what the tests use for "hardened-strict".
+  local contrib
+  contrib=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../contrib/docker" && pwd)
+  cp "$contrib/strict.conf" "$dir/strict.conf"
+  sed -e "s|/usr/local/bin/hardened|$runtime|" \
+    -e "s|/etc/hardened/strict.conf|$dir/strict.conf|" \
+    -e '/"hardened": {/,/},/d' \
+    "$contrib/daemon.json" >"$dir/daemon.json"
   [[ -n $guard_pid ]] && start_guard "$dir" "$guard_pid"
   start_containerd "$dir"
   start_dockerd "$dir" "$runtime"

@@ -262,3 +262,22 @@ start_sleeper() {
   run -0 dk inspect -f '{{.State.OOMKilled}} {{.State.ExitCode}}' "$C"
   assert_output "true 137"
 }
+
+@test "contrib/docker/daemon.json: the hardened-strict runtime runs with --policy strict.conf" {
+  hardening || skip "hardening-specific: a second hardened runtime with runtimeArgs"
+  # daemons.sh gave dockerd contrib/docker/daemon.json (paths of this run).
+  RUN=(--network none --runtime hardened-strict --label "$TEST_LABEL")
+  start_sleeper
+  run -0 dk exec -u 0 "$C" id -u
+  assert_output 65534
+  run -0 cat "$(docker_cgroup "$C" pids)/pids.max"
+  assert_output 256 # strict.conf's pids_max
+  local mem
+  mem=$(docker_cgroup "$C" memory)
+  if [[ -f $mem/memory.limit_in_bytes ]]; then
+    run -0 cat "$mem/memory.limit_in_bytes"
+  else
+    run -0 cat "$mem/memory.max"
+  fi
+  assert_output $((512 * 1024 * 1024)) # strict.conf's memory_max
+}

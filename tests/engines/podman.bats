@@ -64,3 +64,15 @@ teardown() {
   run -0 pm inspect -f '{{.State.ExitCode}}' "$C"
   assert_output 0
 }
+
+@test "contrib/podman/containers.conf: podman --runtime hardened finds the binary by name" {
+  local conf=$BATS_TEST_TMPDIR/containers.conf
+  sed "s|\"/usr/local/bin/hardened\", \"/usr/bin/hardened\"|\"$HARDENED_BINARY\"|" \
+    "$BATS_TEST_DIRNAME/../../contrib/podman/containers.conf" >"$conf"
+  grep -qF "$HARDENED_BINARY" "$conf" || fail "path not substituted: $(cat "$conf")"
+  CONTAINERS_CONF=$conf run -3 timeout -k 5 120 podman \
+    --root "$HD_ENGINE_DIR/podman-root" --runroot "$HD_ENGINE_DIR/podman-run" \
+    --cgroup-manager cgroupfs --events-backend file --runtime hardened \
+    run --rm "${PM_RUN[@]}" "$IMAGE" sh -c 'id -u; exit 3'
+  assert_output 65534
+}
