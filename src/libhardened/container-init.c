@@ -106,7 +106,8 @@ static int run_container_hooks(hd_create_ctx *ctx, bool start,
                : hd_hooks_run(h->create_container, n, "createContainer", json, err);
 }
 
-/* Mount ns, rootfs, hooks around pivot_root, sysctls, the terminal. */
+/* Mount ns, rootfs, hooks around pivot_root (which also applies the
+ * sysctls, before /proc/sys turns read-only), the terminal. */
 static int build_container(hd_create_ctx *ctx, hd_error_t *err) {
   const oci_spec *spec = ctx->spec;
   if (!wants_namespace(spec, OCI_NS_MOUNT))
@@ -120,8 +121,6 @@ static int build_container(hd_create_ctx *ctx, hd_error_t *err) {
   if (run_container_hooks(ctx, false, err) < 0)
     return -1;
   if (hd_rootfs_pivot_and_finish(spec, ctx->rootfs, ctx->opts->no_pivot, err) < 0)
-    return -1;
-  if (hd_sysctl_apply(spec->linux_, err) < 0)
     return -1;
   if (spec->process->terminal) {
     if (hd_terminal_setup(ctx->console_fd, spec->process, err) < 0)

@@ -608,9 +608,13 @@ int hd_rootfs_pivot_and_finish(const oci_spec *spec, const char *rootfs,
   if (hd_sysctl_apply(spec->linux_, err) < 0 ||
       apply_path_lists(spec->linux_, root_fd, err) < 0)
     return -1;
-  if (spec->root && spec->root->readonly &&
-      hd_set_mount_flags(root_fd, MS_RDONLY, 0, false, "root.readonly", err) <
-          0)
+  /* The image's own root is never a source of setuid programs or device
+   * nodes: device nodes come from the /dev the spec mounts. (runc leaves
+   * both on; a hostile image is in our threat model.) */
+  unsigned long root_flags = MS_NOSUID | MS_NODEV;
+  if (spec->root && spec->root->readonly)
+    root_flags |= MS_RDONLY;
+  if (hd_set_mount_flags(root_fd, root_flags, 0, false, "root", err) < 0)
     return -1;
   return 0;
 }
