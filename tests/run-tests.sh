@@ -88,6 +88,7 @@ run_unit_tests
 run_bats_dir "$SRCDIR/tests/integration"
 # The hardening suite (owned separately); picked up when it exists.
 run_bats_dir "$SRCDIR/tests/security"
+run_bats_dir "$SRCDIR/tests/engines" # docker, containerd, podman driving hardened
 
 summary="$passed passed, $failed failed"
 ((skipped > 0)) && summary+=", $skipped skipped"
