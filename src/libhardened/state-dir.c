@@ -13,18 +13,6 @@
 
 #define STATE_MAX_BYTES (16u << 20)
 
-/* An id as it can be shown in one line: at most 64 characters, anything
- * unprintable as '?'. */
-static char *printable_id(const char *id) {
-  char *out = xstrdup(id);
-  if (strlen(out) > 64)
-    strcpy(out + 61, "...");
-  for (char *p = out; *p; p++)
-    if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-      *p = '?';
-  return out;
-}
-
 int hd_state_validate_id(const char *id, hd_error_t *err) {
   size_t len = strlen(id);
   if (len == 0 || len > 1024)
