@@ -399,14 +399,20 @@ static const char *base_name(const char *path) {
 
 oci_spec *oci_spec_parse_file(const char *path, oci_parse_error *err) {
   const char *name = base_name(path);
-  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  /* O_NONBLOCK: a fifo in the bundle must not hang the runtime in open(). */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     set_error(err, "%s: cannot open: %s", name, strerror(errno));
     return NULL;
   }
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-      st.st_size > (off_t)OCI_SPEC_MAX_FILE_SIZE) {
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    /* A device (/dev/zero) or fifo would never end or never start. */
+    close(fd);
+    set_error(err, "%s: not a regular file", name);
+    return NULL;
+  }
+  if (st.st_size > (off_t)OCI_SPEC_MAX_FILE_SIZE) {
     close(fd);
     set_error(err, "%s: file is %lld bytes, larger than the %u MiB limit", name,
               (long long)st.st_size, OCI_SPEC_MAX_FILE_SIZE >> 20);

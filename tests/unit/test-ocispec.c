@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
@@ -801,6 +802,20 @@ static void test_parse_file(void) {
     check_full(s);
   oci_spec_free(s);
   unlink(path);
+
+  /* Regression (garbage.bats): a fifo as config.json hung create in
+   * open(); a device never ends. Both are refused without reading. */
+  CHECK(mkfifo(path, 0600) == 0);
+  CHECK(oci_spec_parse_file(path, &err) == NULL);
+  CHECK_STR(err.msg, "config.json: not a regular file");
+  oci_parse_error_clear(&err);
+  unlink(path);
+  CHECK(oci_spec_parse_file("/dev/zero", &err) == NULL);
+  CHECK_STR(err.msg, "zero: not a regular file");
+  oci_parse_error_clear(&err);
+  CHECK(oci_spec_parse_file(dir, &err) == NULL);
+  CHECK(err.msg != NULL);
+  oci_parse_error_clear(&err);
   rmdir(dir);
 
   CHECK(oci_spec_parse_file("/nonexistent/dir/config.json", &err) == NULL);
