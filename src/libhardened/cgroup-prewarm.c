@@ -39,8 +39,8 @@ static int open_line(char *line, bool v2) {
     ctrls += 5;
   const char *dir = ctrls[0] ? ctrls : (v2 ? "" : "unified");
   char procs[4096];
-  int n = snprintf(procs, sizeof procs, "/sys/fs/cgroup/%s%s/cgroup.procs",
-                   dir, path);
+  int n = snprintf(procs, sizeof procs, "/sys/fs/cgroup/%s%s/cgroup.procs", dir,
+                   path);
   if (n <= 0 || (size_t)n >= sizeof procs)
     return -1;
   return open(procs, O_WRONLY | O_CLOEXEC);
