@@ -73,10 +73,17 @@ typedef struct {
   cap_mask bounding, effective, permitted, inheritable, ambient;
 } cap_sets;
 
+static bool any_names(const oci_capabilities *caps) {
+  return caps->bounding_len || caps->effective_len || caps->permitted_len ||
+         caps->inheritable_len || caps->ambient_len;
+}
+
+/* The host's bounding set costs one prctl per capability: read it only
+ * when a list names something (hardened's own overlay empties them). */
 static int parse_sets(const oci_capabilities *caps, cap_sets *s,
                       hd_error_t *err) {
   memset(s, 0, sizeof *s);
-  if (caps == NULL)
+  if (caps == NULL || !any_names(caps))
     return 0;
   cap_mask host = host_bounding_set();
   if (names_to_mask(caps->bounding, caps->bounding_len, "bounding", host,
@@ -120,11 +127,15 @@ static int raise_effective_to_permitted(hd_error_t *err) {
   return 0;
 }
 
+/* One prctl per capability: dropping one that is already gone succeeds,
+ * so there is no need to read the set first. Without CAP_SETPCAP even
+ * that fails, which only matters if the capability is still there. */
 static int drop_bounding(cap_mask keep, hd_error_t *err) {
   for (cap_value_t v = 0; v < (cap_value_t)cap_max_bits(); v++) {
-    if (mask_has(keep, v) || cap_get_bound(v) != 1)
+    if (mask_has(keep, v))
       continue;
-    if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0) {
+    if (prctl(PR_CAPBSET_DROP, v, 0, 0, 0) < 0 &&
+        (errno != EPERM || cap_get_bound(v) == 1)) {
       char buf[64];
       return hd_error_set(err, errno, "capabilities: drop %s from bounding set",
                           cap_name(v, buf, sizeof buf));
@@ -163,6 +174,15 @@ static void raise_ambient(cap_mask ambient) {
   }
 }
 
+/* One prctl; libcap's cap_reset_ambient() first asks about every
+ * capability in turn. EINVAL: a kernel without ambient capabilities. */
+static int clear_ambient(void) {
+  if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+      errno != EINVAL)
+    return -1;
+  return 0;
+}
+
 int hd_capabilities_apply(const oci_capabilities *caps, hd_error_t *err) {
   cap_sets s;
   if (parse_sets(caps, &s, err) < 0)
@@ -173,7 +193,7 @@ int hd_capabilities_apply(const oci_capabilities *caps, hd_error_t *err) {
   /* Ambient first: lowering permitted/inheritable would clear it anyway,
    * and clearing it while still privileged cannot fail for lack of
    * rights. */
-  if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient() < 0)
+  if (clear_ambient() < 0)
     return hd_error_set(err, errno, "capabilities: clear ambient set");
   if (set_proc_sets(&s, err) < 0)
     return -1;
