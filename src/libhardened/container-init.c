@@ -141,19 +141,26 @@ static int signal_ready(void *data, hd_error_t *err) {
   return 0;
 }
 
-/* Blocks in open() until `start` opens the fifo for reading. */
+/* Blocks in open() until `start` opens the fifo for reading. The byte
+ * `start` waits for is written only after the startContainer hooks ran,
+ * so `start` runs poststart after them (spec order), and a failing hook
+ * closes the fifo unwritten, which `start` reports. */
 static int wait_for_start(void *data, hd_error_t *err) {
   init_state *st = data;
   int fd = openat(st->ctx->init_dir_fd, HD_EXEC_FIFO, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return hd_error_set(err, errno, "waiting for start: opening exec.fifo");
+  close(st->ctx->init_dir_fd);
+  st->ctx->init_dir_fd = -1;
+  if (run_container_hooks(st->ctx, true, err) < 0) {
+    close(fd);
+    return -1;
+  }
   ssize_t n = write(fd, "0", 1);
   close(fd);
   if (n != 1)
     return hd_error_set(err, errno, "waiting for start: writing exec.fifo");
-  close(st->ctx->init_dir_fd);
-  st->ctx->init_dir_fd = -1;
-  return run_container_hooks(st->ctx, true, err);
+  return 0;
 }
 
 __attribute__((noreturn)) static void init_fail(init_state *st,

@@ -85,6 +85,8 @@ static int run_poststart_hooks(hd_opened_container *c, hd_error_t *err) {
   return rc;
 }
 
+static void wait_until_dead(pid_t pid, uint64_t start_time);
+
 /* Open exec.fifo for reading, which releases the init's blocking open
  * for writing, and take its byte. Polls so that an init that died in the
  * meantime is noticed instead of waited on forever. */
@@ -96,13 +98,18 @@ static int release_init(hd_opened_container *c, hd_error_t *err) {
   for (;;) {
     struct pollfd p = {.fd = fd, .events = POLLIN};
     int n = poll(&p, 1, 100);
-    if (n > 0 && (p.revents & POLLIN)) {
-      char byte;
-      if (read(fd, &byte, 1) == 1)
-        break;
-    }
+    char byte;
+    if (n > 0 && (p.revents & POLLIN) && read(fd, &byte, 1) == 1)
+      break;
     if (n < 0 && errno != EINTR)
       return hd_error_set(err, errno, "waiting on exec.fifo");
+    /* Closed unwritten: the process failed on its way to execve (a
+     * startContainer hook, seccomp); it says why on its stderr. */
+    if (n > 0 && (p.revents & POLLHUP)) {
+      wait_until_dead(c->state->pid, c->state->pid_start_time);
+      return hd_error_set(err, 0, "the container's process failed before "
+                                  "it started (see its stderr)");
+    }
     if (!hd_process_alive(c->state->pid, c->state->pid_start_time))
       return hd_error_set(err, 0, "container init exited before start");
   }

@@ -145,12 +145,29 @@ int hd_policy_load(const char *path, hd_policy **out, hd_error_t *err) {
   return hd_policy_parse(text, len, path, out, err);
 }
 
+/* Hook paths in a spec are compared after resolving them (the host
+ * facts), so the allow-list is resolved the same way: "/bin/x" must match
+ * on a merged-/usr host where it is "/usr/bin/x". An entry that does not
+ * resolve stays as written and matches nothing that exists. */
+static void resolve_hooks_allowed(hd_policy *p) {
+  for (size_t i = 0; i < p->hooks_allowed_len; i++) {
+    char *resolved = realpath(p->hooks_allowed[i], NULL);
+    if (resolved) {
+      free(p->hooks_allowed[i]);
+      p->hooks_allowed[i] = resolved;
+    }
+  }
+}
+
 int hd_policy_load_site(const char *path, hd_policy **out, hd_error_t *err) {
   if (path == NULL && access(HD_POLICY_DEFAULT_PATH, F_OK) == 0)
     path = HD_POLICY_DEFAULT_PATH;
   else if (path == NULL && errno != ENOENT)
     return hd_error_set(err, errno, "policy %s", HD_POLICY_DEFAULT_PATH);
-  return hd_policy_load(path, out, err);
+  if (hd_policy_load(path, out, err) < 0)
+    return -1;
+  resolve_hooks_allowed(*out);
+  return 0;
 }
 
 void hd_policy_free(hd_policy *p) {
