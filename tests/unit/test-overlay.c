@@ -673,8 +673,55 @@ static void test_seccomp_baseline(void) {
   printf("baseline seccomp compile: %.1f us each (1000 runs)\n", us);
 }
 
+static bool has_mount(const oci_spec *s, const char *dest) {
+  for (size_t i = 0; i < s->mounts_len; i++)
+    if (strcmp(s->mounts[i].destination, dest) == 0)
+      return true;
+  return false;
+}
+
+/* A tmp dir the read-only image lacks is not mounted (nothing could write
+ * there), and vm.memfd_noexec is not asked of a user namespace (only the
+ * host's root can write it): both recorded as overrides. */
+static void test_image_and_userns_facts(void) {
+  oci_spec *in = parse(hostile);
+  hd_policy *p = policy(NULL);
+  hd_host_facts *f = facts();
+  hd_host_facts_add_image_lacks(f, "/var/tmp");
+  result r = {0};
+  r.rc = hd_overlay_spec(in, p, f, &r.out, &r.ov, &r.err);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK(!has_mount(r.out, "/var/tmp"));
+    CHECK(has_mount(r.out, "/tmp") && has_mount(r.out, "/dev/shm"));
+    CHECK_OVERRIDE(&r.ov, "noexec-tmp", "mounts[/var/tmp]",
+                   "(absent from the image)",
+                   "(not mounted: the read-only image has no such directory)");
+    CHECK_STR(sysctl(r.out, "vm.memfd_noexec"), "2");
+  }
+  done(&r);
+  oci_spec_free(in);
+
+  cleanup_free char *userns =
+      variant("{\"type\":\"pid\"}", "{\"type\":\"pid\"},{\"type\":\"user\"}");
+  in = parse(userns);
+  r = (result){0};
+  r.rc = hd_overlay_spec(in, p, f, &r.out, &r.ov, &r.err);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK(sysctl(r.out, "vm.memfd_noexec") == NULL);
+    CHECK_OVERRIDE(&r.ov, "write-xor-execute", "linux.sysctl[\"vm.memfd_noexec\"]",
+                   "(unset)", "(not settable in a user namespace)");
+  }
+  done(&r);
+  oci_spec_free(in);
+  hd_policy_free(p);
+  hd_host_facts_free(f);
+}
+
 int main(void) {
   test_hostile_spec();
+  test_image_and_userns_facts();
   test_namespaces();
   test_mount_refusals();
   test_devices_hooks_sysctls();
