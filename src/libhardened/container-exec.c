@@ -4,7 +4,6 @@
  * then joins every namespace and the cgroup of the container. */
 #define _GNU_SOURCE
 #include "container-internal.h"
-#include "cgroup-prewarm.h"
 
 #include "log.h"
 #include "mounts.h"
@@ -327,14 +326,11 @@ int hd_container_exec(const hd_exec_opts *o, int *exit_status,
                       hd_error_t *err) {
   container_snapshot snap = {0};
   oci_process *requested = NULL, *hardened = NULL;
-  hd_cgroup_prewarm prewarm;
-  hd_cgroup_prewarm_start(&prewarm, true);
   int rc = snapshot_container(o, &snap, err);
   if (rc == 0)
     rc = build_process(o, snap.spec, &requested, err);
   if (rc == 0)
     rc = harden_process(o, requested, &hardened, err);
-  hd_cgroup_prewarm_finish(&prewarm);
   if (rc == 0)
     rc = run_exec(o, &snap, hardened, exit_status, err);
   oci_process_free(hardened);

@@ -4,7 +4,6 @@
 #define _GNU_SOURCE
 #include "container-internal.h"
 
-#include "cgroup-prewarm.h"
 #include "console-proxy.h"
 #include "hooks.h"
 #include "log.h"
@@ -461,12 +460,9 @@ static void create_ctx_clear(hd_create_ctx *ctx) {
 }
 
 static int create_container(hd_create_ctx *ctx, hd_error_t *err) {
-  hd_cgroup_prewarm prewarm;
-  hd_cgroup_prewarm_start(&prewarm, false);
   int rc = prepare_bundle(ctx, err);
   if (rc == 0)
     rc = prepare_host(ctx, err);
-  hd_cgroup_prewarm_finish(&prewarm);
   if (rc == 0)
     rc = spawn_init(ctx, err);
   if (rc == 0)
