@@ -93,6 +93,23 @@ start_sleeper() {
 # The size the docker CLI gives a new terminal is set after the process
 # started, and sometimes not at all (under runc too): the size is tested
 # through an explicit resize below, not here.
+@test "exec -w and -e; exec of a missing command says 'not found', exit 126" {
+  start_sleeper
+  run -0 dk exec -w /tmp -e HD_VAR=set-by-exec "$C" sh -c 'pwd; echo $HD_VAR'
+  assert_line --index 0 /tmp
+  assert_line --index 1 set-by-exec
+  run -126 dk exec "$C" no-such-command
+  assert_output --partial no-such-command
+  assert_output --partial "not found"
+}
+
+@test "run --user keeps a non-root user; --init runs docker-init as pid 1" {
+  run -0 dk run --rm "${RUN[@]}" --user 1000:1000 "$IMAGE" id -u
+  assert_output 1000
+  run -0 dk run --rm "${RUN[@]}" --init "$IMAGE" cat /proc/1/comm
+  assert_output docker-init
+}
+
 @test "exec -t gets a terminal; the exit code propagates" {
   start_sleeper
   run -4 with_tty 30 100 docker exec -t "$C" sh -c "tty; exit 4"
