@@ -76,3 +76,28 @@ teardown() {
     run --rm "${PM_RUN[@]}" "$IMAGE" sh -c 'id -u; exit 3'
   assert_output 65534
 }
+
+@test "podman: run -it and exec -it get a terminal of the client's size" {
+  run -6 with_tty 30 100 podman --root "$HD_ENGINE_DIR/podman-root" \
+    --runroot "$HD_ENGINE_DIR/podman-run" --cgroup-manager cgroupfs \
+    --events-backend file --runtime "$HARDENED_BINARY" \
+    run --rm -it "${PM_RUN[@]}" "$IMAGE" sh -c 'tty; stty size; exit 6'
+  assert_output --regexp '/dev/pts/[0-9]+'
+  assert_output --partial "30 100"
+  pm run -d --name "$C" "${PM_RUN[@]}" "$IMAGE" sleep 1000 >/dev/null
+  run -0 with_tty 40 120 podman --root "$HD_ENGINE_DIR/podman-root" \
+    --runroot "$HD_ENGINE_DIR/podman-run" --cgroup-manager cgroupfs \
+    --events-backend file --runtime "$HARDENED_BINARY" \
+    exec -it "$C" sh -c 'tty; stty size'
+  assert_output --partial "40 120"
+}
+
+@test "podman: pause and unpause" {
+  pm run -d --name "$C" "${PM_RUN[@]}" "$IMAGE" sleep 1000 >/dev/null
+  pm pause "$C" >/dev/null
+  run -0 pm inspect -f '{{.State.Status}}' "$C"
+  assert_output paused
+  pm unpause "$C" >/dev/null
+  run -0 pm exec "$C" echo thawed
+  assert_output thawed
+}
