@@ -86,6 +86,7 @@ start_dockerd() {
 start_guard() {
   local dir=$1 pid=$2 self
   self=$(readlink -f "${BASH_SOURCE[0]}")
+  # shellcheck disable=SC2016 # expanded by the guard's own shell
   setsid bash -c 'while kill -0 "$1" 2>/dev/null && [[ -d $2 ]]; do sleep 1; done
     exec "$3" stop "$2"' guard "$pid" "$dir" "$self" \
     </dev/null >/dev/null 2>&1 3>&- &
@@ -149,9 +150,9 @@ cmd_stop() {
   if [[ -S $dir/docker.sock ]]; then
     # Containers first, so their shims exit on their own.
     local ids
-    ids=$(docker -H "unix://$dir/docker.sock" ps -aq 2>/dev/null) || ids=
-    [[ -n $ids ]] && timeout 60 docker -H "unix://$dir/docker.sock" \
-      rm -f $ids >/dev/null 2>&1
+    mapfile -t ids < <(docker -H "unix://$dir/docker.sock" ps -aq 2>/dev/null)
+    ((${#ids[@]} == 0)) || timeout 60 docker -H "unix://$dir/docker.sock" \
+      rm -f "${ids[@]}" >/dev/null 2>&1 || true
   fi
   stop_pid "$(cat "$dir/dockerd.bgpid" 2>/dev/null)"
   stop_shims "$dir"

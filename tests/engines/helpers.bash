@@ -12,6 +12,7 @@ for _dir in /usr/lib/bats /usr/local/lib/bats /usr/lib/node_modules; do
 done
 unset _dir
 
+# shellcheck disable=SC2034 # used by the test files
 IMAGE=hd-busybox:test
 # Every container the tests make carries this label, so teardown finds
 # them whatever the test did.
@@ -92,8 +93,8 @@ with_tty() {
 docker_teardown() {
   [[ -z ${HD_ENGINES_SKIP:-} ]] || return 0
   local ids
-  ids=$(dk ps -aq --filter "label=$TEST_LABEL")
-  [[ -z $ids ]] || dk rm -f $ids >/dev/null
+  mapfile -t ids < <(dk ps -aq --filter "label=$TEST_LABEL")
+  ((${#ids[@]} == 0)) || dk rm -f "${ids[@]}" >/dev/null
   local left
   left=$(find "$HD_ENGINE_DIR/docker-exec" -mindepth 3 -maxdepth 3 \
     -path '*/runtime-*/moby/*' 2>/dev/null)
