@@ -86,7 +86,7 @@ static int add_architectures(scmp_filter_ctx ctx, const oci_seccomp *s,
     const char *tail = strncmp(name, "SCMP_ARCH_", 10) == 0 ? name + 10 : name;
     char lower[32];
     size_t j = 0;
-    for (; tail[j] && j < sizeof lower - 1; j++)
+    for (; j < sizeof lower - 1 && tail[j]; j++)
       lower[j] = (char)tolower((unsigned char)tail[j]);
     lower[j] = '\0';
     uint32_t arch = seccomp_arch_resolve_name(lower);
