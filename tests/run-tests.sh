@@ -84,11 +84,38 @@ run_bats_dir() {
   failed=$((failed + nf))
 }
 
-run_unit_tests
-run_bats_dir "$SRCDIR/tests/integration"
+# A tool whose last line is "<name>: N passed, M failed" (fuzz, lint).
+run_tool() {
+  local out last rc
+  echo "# tool: $*"
+  out=$("$@" 2>&1)
+  rc=$?
+  printf '%s\n' "$out" | sed 's/^/#   /'
+  last=$(printf '%s\n' "$out" | tail -n1)
+  if [[ $last =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    passed=$((passed + BASH_REMATCH[1]))
+    failed=$((failed + BASH_REMATCH[2]))
+    ((rc != 0 && BASH_REMATCH[2] == 0)) && failed=$((failed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+}
+
+# HD_SUITES picks suites (the sanitizer tree in check.sh runs only
+# "unit integration"); default: all of them.
+: "${HD_SUITES:=unit integration security stress engines fuzz lint}"
+want() { [[ " $HD_SUITES " == *" $1 "* ]]; }
+
+want unit && run_unit_tests
+want integration && run_bats_dir "$SRCDIR/tests/integration"
 # The hardening suite (owned separately); picked up when it exists.
-run_bats_dir "$SRCDIR/tests/security"
-run_bats_dir "$SRCDIR/tests/engines" # docker, containerd, podman driving hardened
+want security && run_bats_dir "$SRCDIR/tests/security"
+want stress && run_bats_dir "$SRCDIR/tests/stress" # faults, leaks, load
+want engines && run_bats_dir "$SRCDIR/tests/engines" # docker, containerd, podman driving hardened
+# Fuzz smoke run (FUZZ_SECONDS per target) and static analysis.
+want fuzz && FUZZ_SECONDS=${FUZZ_SECONDS:-20} run_tool \
+  "$SRCDIR/tests/fuzz/run-fuzz.sh" "$(dirname "$HARDENED_BINARY")/fuzz"
+want lint && BUILD_DIR=$(dirname "$HARDENED_BINARY") run_tool "$SRCDIR/tests/lint.sh"
 
 summary="$passed passed, $failed failed"
 ((skipped > 0)) && summary+=", $skipped skipped"
