@@ -283,7 +283,7 @@ start_sleeper() {
 @test "contrib/docker/daemon.json: the hardened-strict runtime runs with --policy strict.conf" {
   hardening || skip "hardening-specific: a second hardened runtime with runtimeArgs"
   # daemons.sh gave dockerd contrib/docker/daemon.json (paths of this run).
-  RUN=(--network none --runtime hardened-strict --label "$TEST_LABEL")
+  RUN=(--network none --pull never --runtime hardened-strict --label "$TEST_LABEL")
   start_sleeper
   run -0 dk exec -u 0 "$C" id -u
   assert_output 65534

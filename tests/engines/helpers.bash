@@ -28,10 +28,12 @@ dk() {
   timeout -k 5 "${HD_TIMEOUT:-120}" docker "$@"
 }
 
-# `docker run`/`create` flags for every test container: never a network.
-# ENGINE_RUNTIME is set by the test file (hardened, or runc side by side).
+# `docker run`/`create` flags for every test container: never a network,
+# and never a registry (--pull never: a missing image fails instead of
+# reaching out). ENGINE_RUNTIME is set by the test file (hardened, or runc
+# side by side).
 run_flags() {
-  echo --network none --runtime "$ENGINE_RUNTIME" --label "$TEST_LABEL"
+  echo --network none --pull never --runtime "$ENGINE_RUNTIME" --label "$TEST_LABEL"
 }
 
 # True when the runtime under test is hardened (the hardening applies).

@@ -21,7 +21,7 @@ pm() {
     --cgroup-manager cgroupfs --events-backend file \
     --runtime "$HARDENED_BINARY" "$@"
 }
-PM_RUN=(--network none --ulimit nofile=1024:1024 --ulimit nproc=4096:4096
+PM_RUN=(--network none --pull never --ulimit nofile=1024:1024 --ulimit nproc=4096:4096
   --label "$TEST_LABEL")
 
 setup() {
