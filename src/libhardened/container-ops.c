@@ -300,6 +300,7 @@ int hd_container_list(const char *state_root, oci_state ***states, size_t *n,
     hd_opened_clear(&c);
   }
   closedir(dir);
-  qsort(*states, *n, sizeof **states, by_created);
+  if (*n > 0) /* qsort(NULL, 0, ...) is undefined (UBSan) */
+    qsort(*states, *n, sizeof **states, by_created);
   return 0;
 }
