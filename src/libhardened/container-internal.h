@@ -50,6 +50,7 @@ typedef struct {
   int sync_init;    /* init's end */
   pid_t pid;
   uint64_t pid_start_time;
+  bool placed_by_clone; /* clone3(CLONE_INTO_CGROUP) put the init there */
 } hd_create_ctx;
 
 /* The init: runs in the child after clone, never returns. */

@@ -274,6 +274,8 @@ static pid_t clone_init(hd_create_ctx *ctx) {
     args.cgroup = (uint64_t)cgroup_fd;
   }
   pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+  if (pid > 0 && cgroup_fd >= 0)
+    ctx->placed_by_clone = true;
   if (pid < 0 && errno == ENOSYS)
     pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), 0, 0, 0, 0);
   if (pid == 0)
@@ -360,9 +362,10 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
   if (has_new_userns(ctx->spec) &&
       hd_namespaces_write_id_maps(ctx->pid, lnx, err) < 0)
     return -1;
-  /* Also after CLONE_INTO_CGROUP (a no-op then): clone3 may have been
-   * refused and replaced by clone, here or in the namespace joiner. */
-  if (hd_cgroup_enter(ctx->cgroup, ctx->pid, err) < 0)
+  /* Unless clone3 placed it (only known here when it ran in this
+   * process, not in the namespace joiner): writing cgroup.procs again
+   * would be a migration, with the grace-period wait clone3 avoided. */
+  if (!ctx->placed_by_clone && hd_cgroup_enter(ctx->cgroup, ctx->pid, err) < 0)
     return -1;
   const oci_process *p = ctx->spec->process;
   if (p->has_oom_score_adj &&
