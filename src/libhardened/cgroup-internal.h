@@ -95,6 +95,8 @@ int hd_cg_v2_devices(const char *dir, const oci_device_cgroup *rules, size_t n,
 uint64_t hd_cg_shares_to_weight(uint64_t shares);
 /* Checks "2MB"-like hugepage sizes so they are safe in a file name. */
 bool hd_cg_valid_page_size(const char *s);
+/* The same for a limit, as an error naming the spec field. */
+int hd_cg_check_page_size(const oci_hugepage_limit *l, hd_error_t *err);
 /* Sleep a little; used by the bounded waits. */
 void hd_cg_nap(int attempt);
 

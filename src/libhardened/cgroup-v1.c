@@ -228,11 +228,8 @@ int hd_cg_v1_blkio(const char *dir, const oci_blkio *b, hd_error_t *err) {
 
 int hd_cg_v1_hugetlb(const char *dir, const oci_hugepage_limit *l,
                      hd_error_t *err) {
-  if (l->page_size == NULL || !hd_cg_valid_page_size(l->page_size))
-    return hd_error_set(err, 0,
-                        "linux.resources.hugepageLimits: invalid pageSize "
-                        "\"%s\"",
-                        l->page_size ? l->page_size : "");
+  if (hd_cg_check_page_size(l, err) < 0)
+    return -1;
   cleanup_free char *name =
       xasprintf("hugetlb.%s.limit_in_bytes", l->page_size);
   return hd_cg_writef(dir, name, err, "%" PRIu64, l->limit);

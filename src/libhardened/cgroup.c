@@ -122,6 +122,14 @@ bool hd_cg_valid_page_size(const char *s) {
          s[digits + 1] == 'B' && s[digits + 2] == '\0';
 }
 
+int hd_cg_check_page_size(const oci_hugepage_limit *l, hd_error_t *err) {
+  if (l->page_size && hd_cg_valid_page_size(l->page_size))
+    return 0;
+  return hd_error_set(err, 0,
+                      "linux.resources.hugepageLimits: invalid pageSize \"%s\"",
+                      l->page_size ? l->page_size : "");
+}
+
 /* ---- layout ---- */
 
 /* mountinfo escapes blanks as \040 and friends. */
