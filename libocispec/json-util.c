@@ -74,14 +74,18 @@ char *oci_xstrdup(const char *s) {
   return d;
 }
 
+static char *xvasprintf(const char *fmt, va_list ap) {
+  char *s = NULL;
+  if (vasprintf(&s, fmt, ap) < 0)
+    abort();
+  return s;
+}
+
 char *oci_xasprintf(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  char *s = NULL;
-  int r = vasprintf(&s, fmt, ap);
+  char *s = xvasprintf(fmt, ap);
   va_end(ap);
-  if (r < 0)
-    abort();
   return s;
 }
 
@@ -168,11 +172,8 @@ int oci_jp_fail(oci_jp *p, const char *fmt, ...) {
     return -1;
   va_list ap;
   va_start(ap, fmt);
-  char *what = NULL;
-  int r = vasprintf(&what, fmt, ap);
+  char *what = xvasprintf(fmt, ap);
   va_end(ap);
-  if (r < 0)
-    abort();
   if (p->len == 0)
     p->err = what;
   else {
