@@ -103,10 +103,13 @@ run_tool() {
 
 # HD_SUITES picks suites (the sanitizer tree in check.sh runs only
 # "unit integration"); default: all of them.
-: "${HD_SUITES:=unit integration security stress engines fuzz lint}"
+: "${HD_SUITES:=unit valgrind integration security stress engines fuzz lint}"
 want() { [[ " $HD_SUITES " == *" $1 "* ]]; }
 
 want unit && run_unit_tests
+# The unit tests again under memcheck: one check per binary (leaks, fds).
+[[ -n $UNIT_DIR ]] && want valgrind &&
+  run_tool "$SRCDIR/tests/valgrind.sh" "$UNIT_DIR"
 want integration && run_bats_dir "$SRCDIR/tests/integration"
 # The hardening suite (owned separately); picked up when it exists.
 want security && run_bats_dir "$SRCDIR/tests/security"
