@@ -101,7 +101,7 @@ for bin in "$unit_dir"/test-*; do
   last=$(printf '%s\n' "$out" | tail -n1)
   case $rc in
   0) ;;
-  99) why+=("memcheck errors") ;;
+  99) ;; # counted from the logs below
   124) why+=("timed out after ${timeout_s}s") ;;
   *) why+=("exit status $rc") ;;
   esac
@@ -113,23 +113,23 @@ for bin in "$unit_dir"/test-*; do
     n=$(sed -n 's/^==[0-9]*== ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$f")
     errs=$((errs + ${n:-0}))
   done
-  ((errs == 0)) || why+=("$errs memcheck errors (all processes)")
+  ((errs > 0 || rc != 99)) || errs=1
+  ((errs == 0)) || why+=("$errs memcheck errors")
   main=$(main_log "$logs")
   if [[ -z $main ]]; then
     why+=("no valgrind log")
   else
     grep -q "ERROR SUMMARY:" "$main" || why+=("valgrind did not finish")
     fds=$(fds_opened "$main")
-    [[ -z $fds ]] || why+=("fds left open: $(printf '%s' "$fds" | tr '\n' ';')")
+    [[ -z $fds ]] || why+=("left open at exit: $(paste -sd, <<<"$fds")")
   fi
   if ((${#why[@]} == 0)); then
     echo "ok $name (${secs}s): $last"
     passed=$((passed + 1))
   else
-    echo "FAIL $name (${secs}s): $(
-      IFS=,
-      echo "${why[*]}"
-    )"
+    printf 'FAIL %s (%ss): %s' "$name" "$secs" "${why[0]}"
+    for w in "${why[@]:1}"; do printf '; %s' "$w"; done
+    echo
     printf '%s\n' "$out" | sed 's/^/  | /'
     for f in "$logs"/vg.*; do
       [[ -e $f ]] && sed 's/^/  ! /' "$f"
