@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/run.sh: hardened against crun and runc, side by side, in one run.
 #
-#   bench/run.sh [-n N] [-q] [-r "hardened crun runc"] [-H PATH] [-o FILE]
+#   bench/run.sh [-n N] [-q] [-r "hardened crun runc"] [-H PATH] [-o FILE] [-D]
 #
 #   -n N      iterations per sequential figure (default 50)
 #   -q        quick mode: N=10, concurrency 1 and 10 only, one round each
@@ -11,6 +11,7 @@
 #   -k        keep the work directory (raw samples in results.txt)
 #   -b DIR    only write the bench bundle (rootfs + config.json running
 #             /bin/true, cgroup /hdbench/ID) to DIR, for profiling
+#   -D        then also run bench/docker.sh (end to end through docker)
 #
 # Every figure alternates the runtimes inside each iteration (the order
 # rotates every iteration) so drift of the machine hits all of them alike.
@@ -26,7 +27,8 @@ HARDENED=$(command -v hardened || true)
 OUT=""
 KEEP=0
 BUNDLE_ONLY=""
-while getopts "n:qr:H:o:kb:h" opt; do
+DOCKER=0
+while getopts "n:qr:H:o:kb:Dh" opt; do
   case $opt in
   n) N=$OPTARG ;;
   q) QUICK=1 ;;
@@ -35,7 +37,8 @@ while getopts "n:qr:H:o:kb:h" opt; do
   o) OUT=$OPTARG ;;
   k) KEEP=1 ;;
   b) BUNDLE_ONLY=$OPTARG ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  D) DOCKER=1 ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 ((QUICK)) && N=10
@@ -401,3 +404,7 @@ progress ""
   echo
   machine
 } | tee ${OUT:+"$OUT"}
+if ((DOCKER)); then
+  echo
+  "$here/docker.sh" -n "$N" -r "$RUNTIMES" -H "$HARDENED" | tee ${OUT:+-a "$OUT"}
+fi
