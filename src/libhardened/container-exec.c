@@ -36,7 +36,8 @@ static int load_process_file(const char *path, oci_process **out,
   oci_parse_error perr = {0};
   *out = oci_process_parse(json, len, &perr);
   if (*out == NULL) {
-    hd_error_set(err, 0, "--process %s: %s", path, perr.msg ? perr.msg : "invalid");
+    hd_error_set(err, 0, "--process %s: %s", path,
+                 perr.msg ? perr.msg : "invalid");
     oci_parse_error_clear(&perr);
     return -1;
   }
@@ -46,7 +47,8 @@ static int load_process_file(const char *path, oci_process **out,
 static void set_env(oci_process *p, const char *entry) {
   size_t name_len = strcspn(entry, "=");
   for (size_t i = 0; i < p->env_len; i++)
-    if (strncmp(p->env[i], entry, name_len) == 0 && p->env[i][name_len] == '=') {
+    if (strncmp(p->env[i], entry, name_len) == 0 &&
+        p->env[i][name_len] == '=') {
       free(p->env[i]);
       p->env[i] = xstrdup(entry);
       return;
@@ -72,7 +74,8 @@ static int apply_user_flag(oci_process *p, const char *user, hd_error_t *err) {
     *colon++ = '\0';
   if (parse_id(copy, &p->user.uid) < 0 ||
       (colon && parse_id(colon, &p->user.gid) < 0))
-    return hd_error_set(err, 0, "--user \"%s\": expected uid[:gid] as numbers", user);
+    return hd_error_set(err, 0, "--user \"%s\": expected uid[:gid] as numbers",
+                        user);
   return 0;
 }
 
@@ -121,7 +124,8 @@ static int build_process(const hd_exec_opts *o, const oci_spec *spec,
       return -1;
   } else {
     if (o->args_len == 0)
-      return hd_error_set(err, 0, "exec: expected a command after the container id");
+      return hd_error_set(err, 0,
+                          "exec: expected a command after the container id");
     p = oci_process_dup(spec->process);
     for (size_t i = 0; i < p->args_len; i++)
       free(p->args[i]);
@@ -272,7 +276,8 @@ static int snapshot_container(const hd_exec_opts *o, container_snapshot *s,
     hd_refresh_status(&c);
     const char *st = c.state->status;
     if (strcmp(st, "running") != 0 && strcmp(st, "created") != 0)
-      rc = hd_error_set(err, 0, "cannot exec in container \"%s\": it is %s", o->id, st);
+      rc = hd_error_set(err, 0, "cannot exec in container \"%s\": it is %s",
+                        o->id, st);
   }
   if (rc == 0)
     rc = hd_state_read_config(c.state_fd, &s->spec, err);
@@ -285,9 +290,13 @@ static int snapshot_container(const hd_exec_opts *o, container_snapshot *s,
 static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
                     const oci_process *process, int *exit_status,
                     hd_error_t *err) {
-  exec_ctx x = {.opts = o, .spec = snap->spec, .process = process,
-                .container_pid = snap->state->pid, .console_fd = -1,
-                .sync_runtime = -1, .sync_joiner = -1};
+  exec_ctx x = {.opts = o,
+                .spec = snap->spec,
+                .process = process,
+                .container_pid = snap->state->pid,
+                .console_fd = -1,
+                .sync_runtime = -1,
+                .sync_joiner = -1};
   sigset_t set;
   hd_cgroup *cg = NULL;
   pid_t pid = -1;

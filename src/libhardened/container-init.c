@@ -54,8 +54,9 @@ static int enter_identity(hd_create_ctx *ctx, hd_error_t *err) {
   const oci_spec *spec = ctx->spec;
   if (creates_namespace(spec, OCI_NS_USER)) {
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
-      return hd_error_set(err, errno, "becoming root in the user namespace "
-                                      "(is container id 0 mapped?)");
+      return hd_error_set(err, errno,
+                          "becoming root in the user namespace "
+                          "(is container id 0 mapped?)");
   }
   if (creates_namespace(spec, OCI_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
     return hd_error_set(err, errno, "creating the cgroup namespace");
@@ -101,9 +102,12 @@ static int run_container_hooks(hd_create_ctx *ctx, bool start,
   size_t n = start ? h->start_container_len : h->create_container_len;
   if (n == 0)
     return 0;
-  cleanup_free char *json = hd_hook_state_json(ctx, start ? "created" : "creating");
-  return start ? hd_hooks_run(h->start_container, n, "startContainer", json, err)
-               : hd_hooks_run(h->create_container, n, "createContainer", json, err);
+  cleanup_free char *json =
+      hd_hook_state_json(ctx, start ? "created" : "creating");
+  return start
+             ? hd_hooks_run(h->start_container, n, "startContainer", json, err)
+             : hd_hooks_run(h->create_container, n, "createContainer", json,
+                            err);
 }
 
 /* Mount ns, rootfs, hooks around pivot_root (which also applies the
@@ -111,7 +115,8 @@ static int run_container_hooks(hd_create_ctx *ctx, bool start,
 static int build_container(hd_create_ctx *ctx, hd_error_t *err) {
   const oci_spec *spec = ctx->spec;
   if (!wants_namespace(spec, OCI_NS_MOUNT))
-    return hd_error_set(err, 0, "linux.namespaces: a mount namespace is required");
+    return hd_error_set(err, 0,
+                        "linux.namespaces: a mount namespace is required");
   if (set_names(spec, err) < 0)
     return -1;
   if (hd_rootfs_prepare(spec, ctx->rootfs, err) < 0)
@@ -120,7 +125,8 @@ static int build_container(hd_create_ctx *ctx, hd_error_t *err) {
     return -1;
   if (run_container_hooks(ctx, false, err) < 0)
     return -1;
-  if (hd_rootfs_pivot_and_finish(spec, ctx->rootfs, ctx->opts->no_pivot, err) < 0)
+  if (hd_rootfs_pivot_and_finish(spec, ctx->rootfs, ctx->opts->no_pivot, err) <
+      0)
     return -1;
   if (spec->process->terminal) {
     if (hd_terminal_setup(ctx->console_fd, spec->process, err) < 0)

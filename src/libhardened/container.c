@@ -55,7 +55,6 @@ int hd_sync_recv(int fd, hd_sync_msg *msg) {
   return n >= (ssize_t)sizeof msg->type ? 0 : -1;
 }
 
-
 static int load_spec(const hd_container_opts *opts, oci_spec **out,
                      hd_error_t *err) {
   cleanup_free char *path = xasprintf("%s/config.json", opts->bundle);
@@ -67,9 +66,11 @@ static int load_spec(const hd_container_opts *opts, oci_spec **out,
     return -1;
   }
   if ((*out)->process == NULL)
-    return hd_error_set(err, 0, "config.json: process: required to create a container");
+    return hd_error_set(err, 0,
+                        "config.json: process: required to create a container");
   if ((*out)->root == NULL || (*out)->root->path == NULL)
-    return hd_error_set(err, 0, "config.json: root.path: required field missing");
+    return hd_error_set(err, 0,
+                        "config.json: root.path: required field missing");
   return 0;
 }
 
@@ -106,8 +107,8 @@ static void log_overrides(const char *id, const hd_overrides *ov) {
  * shows them; the overlay drops any org.hardened.* the spec brought. */
 static void annotate_overrides(oci_spec *spec, const hd_overrides *ov) {
   char *json = oci_overrides_emit(ov->items, ov->len, false);
-  spec->annotations = xrealloc(spec->annotations,
-                               (spec->annotations_len + 1) * sizeof(oci_kv));
+  spec->annotations =
+      xrealloc(spec->annotations, (spec->annotations_len + 1) * sizeof(oci_kv));
   spec->annotations[spec->annotations_len++] =
       (oci_kv){.key = xstrdup("org.hardened.overrides"), .value = json};
 }
@@ -121,8 +122,8 @@ static int harden_spec(hd_create_ctx *ctx, oci_spec *requested,
   if (rc == 0)
     rc = gather_facts(ctx, requested, &facts, err);
   if (rc == 0)
-    rc = hd_overlay_spec(requested, policy, facts, &ctx->spec,
-                         &ctx->overrides, err);
+    rc = hd_overlay_spec(requested, policy, facts, &ctx->spec, &ctx->overrides,
+                         err);
   hd_host_facts_free(facts);
   hd_policy_free(policy);
   if (rc == 0) {
@@ -143,7 +144,8 @@ static int resolve_rootfs(hd_create_ctx *ctx, hd_error_t *err) {
   if (stat(resolved, &st) < 0 || !S_ISDIR(st.st_mode))
     return hd_error_set(err, 0, "root.path: %s is not a directory", joined);
   if (strcmp(resolved, "/") == 0)
-    return hd_error_set(err, 0, "root.path: %s resolves to the host's /", joined);
+    return hd_error_set(err, 0, "root.path: %s resolves to the host's /",
+                        joined);
   ctx->rootfs = xstrdup(resolved);
   return 0;
 }
@@ -246,7 +248,8 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
     ctx->console_proxy_fd = pair[0];
     ctx->console_fd = pair[1];
   } else if (ctx->spec->process->terminal) {
-    return hd_error_set(err, 0, "process.terminal is true but no --console-socket was given");
+    return hd_error_set(
+        err, 0, "process.terminal is true but no --console-socket was given");
   }
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -257,8 +260,8 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
 }
 
 struct hd_clone_args {
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-      stack_size, tls, set_tid, set_tid_size, cgroup;
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+      tls, set_tid, set_tid_size, cgroup;
 };
 
 /* clone3 with the stack shared copy-on-write, i.e. fork with namespaces.
@@ -277,7 +280,8 @@ static pid_t clone_init(hd_create_ctx *ctx) {
   if (pid > 0 && cgroup_fd >= 0)
     ctx->placed_by_clone = true;
   if (pid < 0 && errno == ENOSYS)
-    pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), 0, 0, 0, 0);
+    pid =
+        (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), 0, 0, 0, 0);
   if (pid == 0)
     hd_init_main(ctx);
   return pid;
@@ -352,8 +356,8 @@ static int run_runtime_hooks(hd_create_ctx *ctx, hd_error_t *err) {
   cleanup_free char *json = hd_hook_state_json(ctx, "creating");
   if (hd_hooks_run(h->prestart, h->prestart_len, "prestart", json, err) < 0)
     return -1;
-  return hd_hooks_run(h->create_runtime, h->create_runtime_len,
-                      "createRuntime", json, err);
+  return hd_hooks_run(h->create_runtime, h->create_runtime_len, "createRuntime",
+                      json, err);
 }
 
 /* Place the init, then answer its requests until it is ready. */
@@ -411,7 +415,8 @@ int hd_write_pid_file(const char *path, pid_t pid, hd_error_t *err) {
   char *slash = strrchr(dir, '/');
   const char *base = slash + 1;
   *slash = '\0';
-  cleanup_close int dfd = open(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dfd =
+      open(dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return hd_error_set(err, errno, "--pid-file %s", path);
   if (hd_write_file_atomic_at(dfd, base, text, (size_t)n, 0644, err) < 0)
@@ -454,9 +459,9 @@ static void create_ctx_clear(hd_create_ctx *ctx) {
   free(ctx->created);
   free(ctx->cgroup_path);
   hd_cgroup_free(ctx->cgroup);
-  const int fds[] = {ctx->root_fd, ctx->state_fd, ctx->init_dir_fd, ctx->console_fd,
-                     ctx->console_proxy_fd,
-                     ctx->sync_runtime, ctx->sync_init};
+  const int fds[] = {ctx->root_fd,    ctx->state_fd,         ctx->init_dir_fd,
+                     ctx->console_fd, ctx->console_proxy_fd, ctx->sync_runtime,
+                     ctx->sync_init};
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
     if (fds[i] >= 0)
       close(fds[i]);
@@ -481,10 +486,12 @@ static int create_container(hd_create_ctx *ctx, hd_error_t *err) {
   return rc;
 }
 
-#define CREATE_CTX_INIT(o)                                                  \
-  {.opts = (o), .root_fd = -1, .state_fd = -1, .init_dir_fd = -1,          \
-   .console_fd = -1, .console_proxy_fd = -1,                                \
-   .sync_runtime = -1, .sync_init = -1}
+#define CREATE_CTX_INIT(o)                                                     \
+  {                                                                            \
+    .opts = (o), .root_fd = -1, .state_fd = -1, .init_dir_fd = -1,             \
+    .console_fd = -1, .console_proxy_fd = -1, .sync_runtime = -1,              \
+    .sync_init = -1                                                            \
+  }
 
 int hd_container_create(const hd_container_opts *opts, hd_error_t *err) {
   hd_create_ctx ctx = CREATE_CTX_INIT(opts);
@@ -494,13 +501,14 @@ int hd_container_create(const hd_container_opts *opts, hd_error_t *err) {
 }
 
 /* Signals a foreground `run` or `exec` passes on to its process. */
-static const int forwarded_signals[] = {SIGHUP, SIGINT,  SIGQUIT, SIGTERM,
+static const int forwarded_signals[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM,
                                         SIGUSR1, SIGUSR2, SIGWINCH, SIGPIPE,
                                         SIGALRM, SIGCONT, SIGTSTP};
 
 void hd_block_forwarded_signals(sigset_t *set) {
   sigemptyset(set);
-  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
+  for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0];
+       i++)
     sigaddset(set, forwarded_signals[i]);
   sigaddset(set, SIGCHLD);
   sigprocmask(SIG_BLOCK, set, NULL);
@@ -549,7 +557,8 @@ int hd_container_run(const hd_container_opts *opts, int *exit_status,
   create_ctx_clear(&ctx);
   if (rc < 0) {
     hd_error_t derr = NULL;
-    if (pid > 0 && hd_container_delete(opts->state_root, opts->id, true, &derr) < 0)
+    if (pid > 0 &&
+        hd_container_delete(opts->state_root, opts->id, true, &derr) < 0)
       hd_error_free(&derr);
     return -1;
   }
