@@ -5,6 +5,8 @@
  *
  *   probe ids                    real/effective/saved uid and gid
  *   probe userns|mount|bpf|io_uring|keyctl|open_by_handle_at|memfd_exec
+ *   probe open_by_handle_at PATH relative to a file on a host filesystem
+ *                                (docker's bind-mounted /etc/hosts)
  *   probe ptrace PID             PTRACE_ATTACH to a sibling
  *   probe bind PORT              bind a TCP socket to 0.0.0.0:PORT
  *   probe setuid0                setuid(0)
@@ -76,16 +78,17 @@ static int probe_keyctl(void) {
 }
 
 /* The "shocker" exploit: open a file by a guessed handle of the host's
- * root inode (ext4: inode 2, generation 0) relative to any fd. */
-static int probe_open_by_handle(void) {
+ * root inode (ext4: inode 2, generation 0) relative to an fd on that
+ * filesystem (any file the engine bind-mounted from the host will do). */
+static int probe_open_by_handle(const char *on) {
   struct {
     unsigned int handle_bytes;
     int handle_type;
     unsigned char f_handle[8];
   } h = {8, 1, {2, 0, 0, 0, 0, 0, 0, 0}};
-  int dir = open("/", O_RDONLY | O_DIRECTORY);
+  int fd = open(on, O_RDONLY);
   return report("open_by_handle_at",
-                syscall(SYS_open_by_handle_at, dir, &h, O_RDONLY));
+                syscall(SYS_open_by_handle_at, fd, &h, O_RDONLY));
 }
 
 static int probe_ptrace(pid_t pid) {
@@ -205,7 +208,7 @@ int main(int argc, char **argv) {
   if (!strcmp(what, "keyctl"))
     return probe_keyctl();
   if (!strcmp(what, "open_by_handle_at"))
-    return probe_open_by_handle();
+    return probe_open_by_handle(argc > 2 ? argv[2] : "/");
   if (!strcmp(what, "ptrace"))
     return probe_ptrace(atoi(arg));
   if (!strcmp(what, "bind"))
