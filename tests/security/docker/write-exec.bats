@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# Write, then execute: nothing the container can write can be run, whatever
+# docker asks for the mounts.
+
+load docker-security-helpers
+
+# $output of a run that copied the probe to a writable place and ran it:
+# the copy must not have run.
+assert_copy_did_not_run() {
+  refute_output --regexp '^uid='
+  assert_output --regexp '(Permission denied|not found)'
+}
+
+@test "--tmpfs /tmp:exec: /tmp stays noexec, a copied binary does not run" {
+  run dk run --rm "${RUN[@]}" --tmpfs /tmp:exec,mode=1777 "$IMAGE" \
+    sh -c 'grep " /tmp " /proc/mounts; cp /bin/probe /tmp/p && /tmp/p ids'
+  check_started
+  ((STARTED)) || return 0
+  record_only && return 0
+  assert_line --regexp '^tmpfs /tmp tmpfs .*noexec'
+  assert_copy_did_not_run
+}
+
+@test "--tmpfs /dev/shm:exec: a copied binary does not run" {
+  run dk run --rm "${RUN[@]}" --tmpfs /dev/shm:exec,mode=1777 "$IMAGE" \
+    sh -c 'cp /bin/probe /dev/shm/p && /dev/shm/p ids'
+  check_started
+  ((STARTED)) || return 0
+  record_only && return 0
+  assert_copy_did_not_run
+}
+
+@test "a writable bind volume: a binary copied into it does not run" {
+  local vol
+  vol=$(shared_dir vol)
+  run dk run --rm "${RUN[@]}" -v "$vol:/data" "$IMAGE" \
+    sh -c 'cp /bin/probe /data/p && /data/p ids'
+  check_started
+  ((STARTED)) || return 0
+  record_only && return 0
+  [[ -e $vol/p ]] || fail "the copy was not even written: $output"
+  assert_copy_did_not_run
+}
+
+@test "a named volume: a binary copied into it does not run" {
+  dk volume create --label "$TEST_LABEL" "$C" >/dev/null
+  chmod 1777 "$(dk volume inspect -f '{{.Mountpoint}}' "$C")"
+  run dk run --rm "${RUN[@]}" -v "$C:/data" "$IMAGE" \
+    sh -c 'cp /bin/probe /data/p && /data/p ids'
+  check_started
+  ((STARTED)) || return 0
+  record_only && return 0
+  assert_copy_did_not_run
+}
+
+@test "a binary placed in a volume by the host does not run either" {
+  local vol
+  vol=$(shared_dir vol)
+  gcc -static -O1 -o "$vol/p" "$BATS_TEST_DIRNAME/../helpers/probe.c"
+  run dk run --rm "${RUN[@]}" -v "$vol:/data" "$IMAGE" sh -c "/data/p ids"
+  check_started
+  ((STARTED)) || return 0
+  record_only && return 0
+  refute_output --regexp '^uid='
+}
+
+@test "memfd_create + execveat does not run code" {
+  run dk run --rm "${RUN[@]}" "$IMAGE" probe memfd_exec
+  check_started
+  ((STARTED)) || return 0
+  record_only && return 0
+  assert_output --regexp '^memfd_exec: E[A-Z]+$'
+}
