@@ -113,6 +113,7 @@ want unit && run_unit_tests
 want integration && run_bats_dir "$SRCDIR/tests/integration"
 # The hardening suite (owned separately); picked up when it exists.
 want security && run_bats_dir "$SRCDIR/tests/security"
+want security && run_bats_dir "$SRCDIR/tests/security/docker" # the same, through dockerd
 want stress && run_bats_dir "$SRCDIR/tests/stress" # faults, leaks, load
 want engines && run_bats_dir "$SRCDIR/tests/engines" # docker, containerd, podman driving hardened
 # Fuzz smoke run (FUZZ_SECONDS per target) and static analysis.
