@@ -32,14 +32,16 @@ typedef struct hd_cg_dir {
   /* Set by create: the shallowest directory that call made, so a failed
    * create removes exactly what it added. NULL when nothing was made. */
   char *created_top;
+  /* v1 tasks or cgroup2 cgroup.procs, opened by hd_cgroup_prepare_join. */
+  int join_fd;
 } hd_cg_dir;
 
 struct hd_cgroup {
   char *path; /* the cgroup path inside every hierarchy, "/hardened/x" */
   hd_cg_dir *dirs;
   size_t n;
-  int v2_dir; /* index into dirs of the cgroup2 one, -1 when none */
-  int v2_dirfd;
+  int v2_dir;   /* index into dirs of the cgroup2 one, -1 when none */
+  int v2_dirfd; /* that dir, O_DIRECTORY, for clone3(CLONE_INTO_CGROUP) */
 };
 
 const hd_cg_layout *hd_cg_get_layout(hd_error_t *err);

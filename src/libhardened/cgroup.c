@@ -1,6 +1,7 @@
 /* Layout detection, path resolution and the container cgroup's life
  * cycle. The per-controller file writers live in cgroup-v1.c and
- * cgroup-v2.c; the v2 device filter in cgroup-v2-devices.c.
+ * cgroup-v2.c; the v2 device filter in cgroup-v2-devices.c; placing new
+ * processes in cgroup-join.c.
  *
  * Every controller is looked up on its own: a v1 hierarchy when one is
  * mounted, else the cgroup2 hierarchy when it offers the controller. That
@@ -532,7 +533,7 @@ static int cgroup_new(const char *path, hd_cgroup **out, hd_error_t *err) {
   cg->v2_dir = -1;
   cg->v2_dirfd = -1;
   for (size_t i = 0; i < l->n; i++) {
-    cg->dirs[i] = (hd_cg_dir){&l->h[i], dir_in(&l->h[i], cg->path), NULL};
+    cg->dirs[i] = (hd_cg_dir){&l->h[i], dir_in(&l->h[i], cg->path), NULL, -1};
     if (l->h[i].v2)
       cg->v2_dir = (int)i;
   }
@@ -547,6 +548,8 @@ void hd_cgroup_free(hd_cgroup *cg) {
   for (size_t i = 0; i < cg->n; i++) {
     free(cg->dirs[i].dir);
     free(cg->dirs[i].created_top);
+    if (cg->dirs[i].join_fd >= 0)
+      close(cg->dirs[i].join_fd);
   }
   if (cg->v2_dirfd >= 0)
     close(cg->v2_dirfd);
@@ -563,16 +566,6 @@ int hd_cgroup_open(const char *path, hd_cgroup **out, hd_error_t *err) {
   if (cgroup_new(path, out, err) < 0)
     return hd_error_wrap(err, "opening cgroup %s", path ? path : "");
   return 0;
-}
-
-int hd_cgroup_v2_dirfd(hd_cgroup *cg) {
-  const hd_cg_layout *l = hd_cg_get_layout(NULL);
-  if (l == NULL || !l->pure_v2 || cg->v2_dir < 0)
-    return -1;
-  if (cg->v2_dirfd < 0)
-    cg->v2_dirfd =
-        open(cg->dirs[cg->v2_dir].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  return cg->v2_dirfd;
 }
 
 /* ---- create / apply ---- */
@@ -804,26 +797,7 @@ int hd_cgroup_apply_resources(hd_cgroup *cg, const oci_resources *r,
   return 0;
 }
 
-/* ---- enter / pids / freeze / destroy ---- */
-
-static const char *short_name(const hd_cg_hierarchy *h) {
-  const char *slash = strrchr(h->mountpoint, '/');
-  return slash && slash[1] ? slash + 1 : h->mountpoint;
-}
-
-int hd_cgroup_enter(hd_cgroup *cg, pid_t pid, hd_error_t *err) {
-  for (size_t i = 0; i < cg->n; i++) {
-    const hd_cg_dir *d = &cg->dirs[i];
-    if (hd_cg_writef(d->dir, "cgroup.procs", err, "%d", (int)pid) == 0)
-      continue;
-    if (!d->h->named)
-      return hd_error_wrap(err, "moving pid %d into cgroup %s (%s)", (int)pid,
-                           cg->path, short_name(d->h));
-    hd_debug("cgroup: name=systemd: %s", (*err)->msg);
-    hd_error_free(err);
-  }
-  return 0;
-}
+/* ---- pids / freeze / destroy (joining: cgroup-join.c) ---- */
 
 /* The hierarchy whose cgroup.procs lists the container's processes. */
 static const hd_cg_dir *tracking_dir(const hd_cgroup *cg) {

@@ -28,11 +28,18 @@ int hd_cgroup_create(const char *path, const oci_resources *resources,
                      hd_cgroup **out, hd_error_t *err);
 /* Open an existing container cgroup (delete, update, ps, pause). */
 int hd_cgroup_open(const char *path, hd_cgroup **out, hd_error_t *err);
-int hd_cgroup_enter(hd_cgroup *cg, pid_t pid, hd_error_t *err);
-/* For clone3(CLONE_INTO_CGROUP): an O_DIRECTORY fd of the v2 cgroup, or
- * -1 when the host is not pure v2. The fd belongs to cg (closed by
- * hd_cgroup_free). */
-int hd_cgroup_v2_dirfd(hd_cgroup *cg);
+/* A new process places itself in cg (cgroup-join.c): the runtime calls
+ * hd_cgroup_prepare_join, then hd_cgroup_clone; the single-threaded child
+ * calls hd_cgroup_join_self first thing, with the v2_placed it got from
+ * hd_cgroup_clone. No pid is ever written to cgroup.procs by the parent. */
+int hd_cgroup_prepare_join(hd_cgroup *cg, hd_error_t *err);
+/* clone3 with ns_flags, into the cgroup2 dir when cg has one (falls back
+ * to clone without it). Returns as fork does; *v2_placed, in parent and
+ * child, tells whether the kernel already put the child there. */
+pid_t hd_cgroup_clone(hd_cgroup *cg, unsigned long ns_flags, bool *v2_placed);
+/* In the child: join every hierarchy not yet joined, and close the fds
+ * hd_cgroup_prepare_join opened (in this process only). */
+int hd_cgroup_join_self(hd_cgroup *cg, bool v2_placed, hd_error_t *err);
 int hd_cgroup_apply_resources(hd_cgroup *cg, const oci_resources *resources,
                               hd_error_t *err);
 /* All pids in the cgroup (recursively). *pids is malloc'd. */

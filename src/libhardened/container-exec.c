@@ -165,6 +165,8 @@ typedef struct {
   const oci_spec *spec;
   const oci_process *process;
   pid_t container_pid;
+  hd_cgroup *cgroup;
+  bool placed_by_clone; /* the joiner was born in the cgroup2 dir */
   int console_fd;
   int sync_runtime, sync_joiner;
 } exec_ctx;
@@ -205,6 +207,9 @@ __attribute__((noreturn)) static void joiner_main(exec_ctx *x) {
   prctl(PR_SET_DUMPABLE, 0);
   if (hd_sync_recv(x->sync_joiner, &go) < 0 || go.type != SYNC_GO)
     _exit(1);
+  /* Before setns: the exec'd process inherits the cgroup from us. */
+  if (hd_cgroup_join_self(x->cgroup, x->placed_by_clone, &err) < 0)
+    report_and_exit(x->sync_joiner, &err);
   const oci_process *p = x->process;
   if (p->has_oom_score_adj &&
       hd_oom_score_adj_apply(getpid(), p->oom_score_adj, &err) < 0)
@@ -229,10 +234,12 @@ static void reap(pid_t pid) {
     ;
 }
 
-/* Start the joiner, place it in the cgroup, and learn the exec'd pid;
+/* Start the joiner (it places itself in the cgroup) and learn the exec'd pid;
  * then wait for execve (the sync socket closes on exec) or an error. */
-static int spawn_exec(exec_ctx *x, hd_cgroup *cg, pid_t *out, hd_error_t *err) {
-  pid_t joiner = fork();
+static int spawn_exec(exec_ctx *x, pid_t *out, hd_error_t *err) {
+  if (hd_cgroup_prepare_join(x->cgroup, err) < 0)
+    return -1;
+  pid_t joiner = hd_cgroup_clone(x->cgroup, 0, &x->placed_by_clone);
   if (joiner < 0)
     return hd_error_set(err, errno, "fork");
   if (joiner == 0)
@@ -240,8 +247,8 @@ static int spawn_exec(exec_ctx *x, hd_cgroup *cg, pid_t *out, hd_error_t *err) {
   close(x->sync_joiner);
   x->sync_joiner = -1;
   hd_sync_msg msg;
-  int rc = hd_cgroup_enter(cg, joiner, err);
-  if (rc == 0 && hd_sync_send(x->sync_runtime, SYNC_GO, NULL) < 0)
+  int rc = 0;
+  if (hd_sync_send(x->sync_runtime, SYNC_GO, NULL) < 0)
     rc = hd_error_set(err, errno, "starting the exec helper");
   if (rc == 0 && hd_sync_recv(x->sync_runtime, &msg) < 0)
     rc = hd_error_set(err, 0, "exec helper died");
@@ -298,7 +305,6 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
                 .sync_runtime = -1,
                 .sync_joiner = -1};
   sigset_t set;
-  hd_cgroup *cg = NULL;
   pid_t pid = -1;
   int sv[2];
   if (process->terminal && o->console_socket == NULL)
@@ -307,7 +313,7 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     hd_block_forwarded_signals(&set);
   }
-  int rc = hd_cgroup_open(snap->state->cgroup_path, &cg, err);
+  int rc = hd_cgroup_open(snap->state->cgroup_path, &x.cgroup, err);
   if (rc == 0 && process->terminal &&
       (x.console_fd = hd_console_socket_connect(o->console_socket, err)) < 0)
     rc = -1;
@@ -316,13 +322,13 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
   if (rc == 0) {
     x.sync_runtime = sv[0];
     x.sync_joiner = sv[1];
-    rc = spawn_exec(&x, cg, &pid, err);
+    rc = spawn_exec(&x, &pid, err);
   }
   if (x.console_fd >= 0)
     close(x.console_fd);
   if (x.sync_runtime >= 0)
     close(x.sync_runtime);
-  hd_cgroup_free(cg);
+  hd_cgroup_free(x.cgroup);
   if (rc == 0 && o->pid_file)
     rc = hd_write_pid_file(o->pid_file, pid, err);
   *exit_status = 0;

@@ -195,7 +195,8 @@ void hd_init_main(hd_create_ctx *ctx) {
   if (hd_sync_recv(ctx->sync_init, &go) < 0 || go.type != SYNC_GO)
     _exit(1);
   ctx->pid = (pid_t)atoi(go.text);
-  if (enter_identity(ctx, &err) < 0 || build_container(ctx, &err) < 0)
+  if (hd_cgroup_join_self(ctx->cgroup, ctx->placed_by_clone, &err) < 0 ||
+      enter_identity(ctx, &err) < 0 || build_container(ctx, &err) < 0)
     init_fail(&st, &err);
   hd_exec_params params = {
       .process = ctx->spec->process,

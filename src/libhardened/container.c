@@ -30,10 +30,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
 int hd_sync_send(int fd, uint32_t type, const char *text) {
   hd_sync_msg msg = {.type = type};
   if (text)
@@ -235,7 +231,8 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
       fchmodat(ctx->state_fd, HD_EXEC_FIFO, 0622, 0) < 0)
     return hd_error_set(err, errno, "creating exec.fifo");
   if (hd_cgroup_create(ctx->cgroup_path, lnx ? lnx->resources : NULL,
-                       &ctx->cgroup, err) < 0)
+                       &ctx->cgroup, err) < 0 ||
+      hd_cgroup_prepare_join(ctx->cgroup, err) < 0)
     return -1;
   if (opts->console_socket) {
     ctx->console_fd = hd_console_socket_connect(opts->console_socket, err);
@@ -259,29 +256,15 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
   return 0;
 }
 
-struct hd_clone_args {
-  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
-      tls, set_tid, set_tid_size, cgroup;
-};
-
-/* clone3 with the stack shared copy-on-write, i.e. fork with namespaces.
- * The cgroup namespace is unshared by the init once it sits in its
- * cgroup, so that the namespace is rooted there. */
+/* clone3 into the cgroup2 dir when there is one, i.e. fork with
+ * namespaces; the child places itself in the v1 hierarchies
+ * (cgroup-join.c). The cgroup namespace is unshared by the init once it
+ * sits in its cgroup, so that the namespace is rooted there. */
 static pid_t clone_init(hd_create_ctx *ctx) {
-  uint64_t flags = (uint64_t)hd_namespaces_clone_flags(ctx->spec->linux_) &
-                   ~(uint64_t)CLONE_NEWCGROUP;
-  struct hd_clone_args args = {.flags = flags, .exit_signal = SIGCHLD};
-  int cgroup_fd = hd_cgroup_v2_dirfd(ctx->cgroup);
-  if (cgroup_fd >= 0) {
-    args.flags |= CLONE_INTO_CGROUP;
-    args.cgroup = (uint64_t)cgroup_fd;
-  }
-  pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-  if (pid > 0 && cgroup_fd >= 0)
-    ctx->placed_by_clone = true;
-  if (pid < 0 && errno == ENOSYS)
-    pid =
-        (pid_t)syscall(SYS_clone, (unsigned long)(flags | SIGCHLD), 0, 0, 0, 0);
+  unsigned long flags =
+      (unsigned long)hd_namespaces_clone_flags(ctx->spec->linux_) &
+      ~(unsigned long)CLONE_NEWCGROUP;
+  pid_t pid = hd_cgroup_clone(ctx->cgroup, flags, &ctx->placed_by_clone);
   if (pid == 0)
     hd_init_main(ctx);
   return pid;
@@ -365,11 +348,6 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
   const oci_linux *lnx = ctx->spec->linux_;
   if (has_new_userns(ctx->spec) &&
       hd_namespaces_write_id_maps(ctx->pid, lnx, err) < 0)
-    return -1;
-  /* Unless clone3 placed it (only known here when it ran in this
-   * process, not in the namespace joiner): writing cgroup.procs again
-   * would be a migration, with the grace-period wait clone3 avoided. */
-  if (!ctx->placed_by_clone && hd_cgroup_enter(ctx->cgroup, ctx->pid, err) < 0)
     return -1;
   const oci_process *p = ctx->spec->process;
   if (p->has_oom_score_adj &&
