@@ -80,8 +80,15 @@ check_started() {
 # The runtime's error, shortened, with the known cause on this host.
 start_error() {
   local msg
-  msg=$(grep -o 'unable to [^:]*: [^:]*' <<<"$output" | head -n1)
-  [[ -n $msg ]] || msg=$(head -n1 <<<"$output")
+  # runc nests its errors ("unable to start container process: unable
+  # to apply caps: ..."): the innermost one says what went wrong.
+  if [[ $output == *"unable to "* ]]; then
+    msg="unable to ${output##*unable to }"
+    msg=${msg%%$'\n'*}
+    msg=${msg%%: unknown*}
+  else
+    msg=$(head -n1 <<<"$output")
+  fi
   if [[ $msg == *"apply caps"* ]] && ! host_has_cap 24; then
     msg+=" (the host's bounding set lacks CAP_SYS_RESOURCE)"
   fi
