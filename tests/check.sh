@@ -54,7 +54,7 @@ if [[ ${HD_SANITIZERS:-1} == 1 ]]; then
   if mkdir -p "$SAN_DIR" && cd "$SAN_DIR" &&
     { [[ -f Makefile ]] || "$SRCDIR/configure" -q --enable-sanitizers; } &&
     make -j"$JOBS" -s hardened tests/unit/test-ocispec tests/unit/test-overlay \
-      tests/unit/test-cgroup; then
+      tests/unit/test-cgroup tests/unit/test-seccomp; then
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       HD_SUITES="unit integration" HARDENED_BINARY=$SAN_DIR/hardened \
       UNIT_DIR=$SAN_DIR/tests/unit \

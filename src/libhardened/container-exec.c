@@ -166,6 +166,7 @@ typedef struct {
   const oci_process *process;
   pid_t container_pid;
   hd_cgroup *cgroup;
+  hd_seccomp_prog seccomp;
   bool placed_by_clone; /* the joiner was born in the cgroup2 dir */
   int console_fd;
   int sync_runtime, sync_joiner;
@@ -190,7 +191,7 @@ __attribute__((noreturn)) static void exec_child(exec_ctx *x) {
     report_and_exit(x->sync_joiner, &err);
   hd_exec_params params = {
       .process = x->process,
-      .seccomp = x->spec->linux_ ? x->spec->linux_->seccomp : NULL,
+      .seccomp = &x->seccomp,
       .preserve_fds = x->opts->preserve_fds,
       .baseline_seccomp = true,
   };
@@ -313,7 +314,11 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     hd_block_forwarded_signals(&set);
   }
-  int rc = hd_cgroup_open(snap->state->cgroup_path, &x.cgroup, err);
+  const oci_linux *lnx = snap->spec->linux_;
+  int rc = hd_seccomp_compile(lnx ? lnx->seccomp : NULL, HD_SECCOMP_CACHE_DIR,
+                              &x.seccomp, err);
+  if (rc == 0)
+    rc = hd_cgroup_open(snap->state->cgroup_path, &x.cgroup, err);
   if (rc == 0 && process->terminal &&
       (x.console_fd = hd_console_socket_connect(o->console_socket, err)) < 0)
     rc = -1;
@@ -329,6 +334,7 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
   if (x.sync_runtime >= 0)
     close(x.sync_runtime);
   hd_cgroup_free(x.cgroup);
+  hd_seccomp_prog_clear(&x.seccomp);
   if (rc == 0 && o->pid_file)
     rc = hd_write_pid_file(o->pid_file, pid, err);
   *exit_status = 0;

@@ -200,7 +200,7 @@ void hd_init_main(hd_create_ctx *ctx) {
     init_fail(&st, &err);
   hd_exec_params params = {
       .process = ctx->spec->process,
-      .seccomp = ctx->spec->linux_ ? ctx->spec->linux_->seccomp : NULL,
+      .seccomp = &ctx->seccomp,
       .preserve_fds = ctx->opts->preserve_fds,
       .baseline_seccomp = true,
       .ready = signal_ready,

@@ -6,6 +6,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "overlay.h"
+#include "seccomp.h"
 #include "spec.h"
 #include "state.h"
 #include <signal.h>
@@ -37,6 +38,7 @@ typedef struct {
   char *created;
   char *cgroup_path;
   hd_cgroup *cgroup;
+  hd_seccomp_prog seccomp; /* linux.seccomp, compiled before the clone */
   int root_fd;  /* --root */
   int state_fd; /* the container's state dir, flock()ed by the runtime */
   int init_dir_fd; /* O_PATH to the same dir, a separate open file so the

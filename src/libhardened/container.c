@@ -163,6 +163,12 @@ static int prepare_bundle(hd_create_ctx *ctx, hd_error_t *err) {
   oci_spec_free(requested);
   if (rc == 0)
     rc = resolve_rootfs(ctx, err);
+  /* Before anything exists on the host: a filter libseccomp refuses
+   * leaves nothing behind. */
+  const oci_linux *lnx = rc == 0 ? ctx->spec->linux_ : NULL;
+  if (lnx && hd_seccomp_compile(lnx->seccomp, HD_SECCOMP_CACHE_DIR,
+                                &ctx->seccomp, err) < 0)
+    rc = -1;
   return rc;
 }
 
@@ -437,6 +443,7 @@ static void create_ctx_clear(hd_create_ctx *ctx) {
   free(ctx->created);
   free(ctx->cgroup_path);
   hd_cgroup_free(ctx->cgroup);
+  hd_seccomp_prog_clear(&ctx->seccomp);
   const int fds[] = {ctx->root_fd,    ctx->state_fd,         ctx->init_dir_fd,
                      ctx->console_fd, ctx->console_proxy_fd, ctx->sync_runtime,
                      ctx->sync_init};

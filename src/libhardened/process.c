@@ -272,7 +272,7 @@ static void reset_signals(void) {
 /* --- the sequence --- */
 
 static int load_seccomp(const hd_exec_params *params, hd_error_t *err) {
-  if (hd_seccomp_load(params->seccomp, err) < 0)
+  if (hd_seccomp_prog_load(params->seccomp, err) < 0)
     return -1;
   if (params->baseline_seccomp && hd_seccomp_baseline_load(err) < 0)
     return hd_error_wrap(err, "baseline seccomp");

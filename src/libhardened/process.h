@@ -2,6 +2,7 @@
 #define HD_PROCESS_H
 
 #include "error.h"
+#include "seccomp.h"
 #include "spec.h"
 #include <stdbool.h>
 
@@ -18,7 +19,7 @@
  * may be NULL (exec). Returns only on failure. */
 typedef struct {
   const oci_process *process;
-  const oci_seccomp *seccomp; /* may be NULL */
+  const hd_seccomp_prog *seccomp; /* linux.seccomp, compiled; may be NULL */
   int preserve_fds;
   bool baseline_seccomp; /* also load the overlay's baseline filter */
   int (*ready)(void *data, hd_error_t *err);

@@ -24,6 +24,7 @@
  * 50us here (test-overlay prints it), well under a millisecond. */
 #define _GNU_SOURCE
 #include "seccomp-baseline.h"
+#include "seccomp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -154,29 +155,6 @@ static const struct sock_filter personality_prelude[] = {
 static struct sock_filter cached[MAX_INSNS];
 static unsigned short cached_len;
 
-/* libseccomp 2.5 exports to an fd only; a pipe holds the few KiB. */
-static int export_into(scmp_filter_ctx ctx, struct sock_filter *dst, size_t max,
-                       size_t *len, hd_error_t *err) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) < 0)
-    return hd_error_set(err, errno, "pipe");
-  cleanup_close int rd = fds[0];
-  int rc = seccomp_export_bpf(ctx, fds[1]);
-  close(fds[1]);
-  if (rc < 0)
-    return hd_error_set(err, -rc, "exporting the filter");
-  size_t got = 0, cap = max * sizeof *dst;
-  ssize_t n;
-  while ((n = read(rd, (char *)dst + got, cap - got)) > 0)
-    got += (size_t)n;
-  if (n < 0)
-    return hd_error_set(err, errno, "reading the exported filter");
-  if (got == cap || got % sizeof *dst != 0)
-    return hd_error_set(err, 0, "exported filter: unexpected size %zu", got);
-  *len = got / sizeof *dst;
-  return 0;
-}
-
 int hd_seccomp_baseline_compile(hd_error_t *err) {
   if (cached_len)
     return 0;
@@ -193,8 +171,8 @@ int hd_seccomp_baseline_compile(hd_error_t *err) {
   }
   size_t len = 0;
   memcpy(cached, personality_prelude, sizeof personality_prelude);
-  rc = export_into(ctx, cached + PRELUDE_LEN, MAX_INSNS - PRELUDE_LEN, &len,
-                   err);
+  rc = hd_seccomp_export_into(ctx, cached + PRELUDE_LEN,
+                              MAX_INSNS - PRELUDE_LEN, &len, err);
   seccomp_release(ctx);
   if (rc < 0)
     return -1;

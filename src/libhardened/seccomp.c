@@ -1,6 +1,5 @@
-/* linux.seccomp compiled with libseccomp. Building the filter is kept
- * apart from loading it so that the BPF can later be exported and
- * cached (seccomp_export_bpf) instead of rebuilt for every container. */
+/* linux.seccomp built with libseccomp, and its BPF exported; the
+ * compiled program and its cache are in seccomp-cache.c. */
 #define _GNU_SOURCE
 #include "seccomp.h"
 
@@ -8,6 +7,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -220,14 +221,25 @@ int hd_seccomp_build(const oci_seccomp *s, scmp_filter_ctx *out,
   return 0;
 }
 
-int hd_seccomp_load(const oci_seccomp *seccomp, hd_error_t *err) {
-  if (seccomp == NULL)
-    return 0;
-  cleanup_filter scmp_filter_ctx ctx = NULL;
-  if (hd_seccomp_build(seccomp, &ctx, err) < 0)
-    return -1;
-  int r = seccomp_load(ctx);
-  if (r < 0)
-    return hd_error_set(err, -r, "linux.seccomp: load filter");
+/* libseccomp 2.5 exports to an fd only; a pipe holds the few KiB. */
+int hd_seccomp_export_into(scmp_filter_ctx ctx, struct sock_filter *dst,
+                           size_t max, size_t *len, hd_error_t *err) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0)
+    return hd_error_set(err, errno, "pipe");
+  cleanup_close int rd = fds[0];
+  int rc = seccomp_export_bpf(ctx, fds[1]);
+  close(fds[1]);
+  if (rc < 0)
+    return hd_error_set(err, -rc, "exporting the filter");
+  size_t got = 0, cap = max * sizeof *dst;
+  ssize_t n;
+  while ((n = read(rd, (char *)dst + got, cap - got)) > 0)
+    got += (size_t)n;
+  if (n < 0)
+    return hd_error_set(err, errno, "reading the exported filter");
+  if (got == cap || got % sizeof *dst != 0)
+    return hd_error_set(err, 0, "exported filter: unexpected size %zu", got);
+  *len = got / sizeof *dst;
   return 0;
 }

@@ -8,10 +8,30 @@
  * path only (-iquote), so the name does not shadow it. */
 #include <seccomp.h>
 
-/* Compile linux.seccomp with libseccomp and load it into this process:
- * every action incl. errnoRet, argument comparisons, architectures and
- * flags. A NULL spec loads nothing. */
-int hd_seccomp_load(const oci_seccomp *seccomp, hd_error_t *err);
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* linux.seccomp compiled to BPF (seccomp-cache.c), ready for the
+ * container's process to load: no libseccomp work after the fork. */
+typedef struct {
+  struct sock_filter *insns; /* NULL: no filter */
+  size_t len;
+  uint32_t flags; /* seccomp(2) SECCOMP_FILTER_FLAG_* */
+} hd_seccomp_prog;
+
+/* Compile s (NULL: an empty program), or take the program from the cache
+ * in cache_dir (NULL: no cache) when the same filter was compiled
+ * before by this libseccomp on this kernel. */
+int hd_seccomp_compile(const oci_seccomp *s, const char *cache_dir,
+                       hd_seccomp_prog *out, hd_error_t *err);
+/* Load it into this process; an empty program loads nothing. */
+int hd_seccomp_prog_load(const hd_seccomp_prog *p, hd_error_t *err);
+void hd_seccomp_prog_clear(hd_seccomp_prog *p);
+
+/* libseccomp's BPF for ctx into dst (max instructions). */
+int hd_seccomp_export_into(scmp_filter_ctx ctx, struct sock_filter *dst,
+                           size_t max, size_t *len, hd_error_t *err);
 
 /* Build without loading (the caller owns *out: seccomp_release). The
  * filter never sets no_new_privs by itself. Syscalls this libseccomp

@@ -1,0 +1,273 @@
+/* linux.seccomp as a ready BPF program, compiled by the runtime before it
+ * forks and kept in an on-disk cache.
+ *
+ * libseccomp needs about 16 ms on this host to build a docker-sized
+ * profile (some 400 syscalls over three architectures), and engines pass
+ * the same profile to every container and every exec. The program is
+ * therefore cached, in a root-only directory, under a hash of everything
+ * the compiled program depends on:
+ *   - every field of linux.seccomp, in a fixed binary encoding;
+ *   - libseccomp's version and the API level it found in the kernel
+ *     (both change the BPF it emits).
+ * The hash is only a file name. A cache file holds the whole encoding,
+ * and a hit needs a byte-for-byte match, so a spec written to collide
+ * with another one's hash still gets its own filter.
+ *
+ * The directory is trusted only when it is ours and nobody else can
+ * write it; otherwise the cache is skipped. Anything odd in a file (a
+ * short read, a wrong size) is a miss, and the file is rewritten. */
+#define _GNU_SOURCE
+#include "seccomp.h"
+
+#include "log.h"
+#include "utils.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define CACHE_MAGIC "hardened-seccomp-1\n"
+#define MAX_INSNS BPF_MAXINSNS
+#define MAX_KEY (4u << 20)
+
+/* ---- the key: a length-prefixed encoding of the filter ---- */
+
+typedef struct {
+  char *data;
+  size_t len, cap;
+} key_buf;
+
+static void key_put(key_buf *k, const void *p, size_t n) {
+  if (k->len + n > k->cap) {
+    k->cap = (k->len + n) * 2 + 256;
+    k->data = xrealloc(k->data, k->cap);
+  }
+  memcpy(k->data + k->len, p, n);
+  k->len += n;
+}
+
+static void key_u64(key_buf *k, uint64_t v) {
+  key_put(k, &v, sizeof v);
+}
+
+static void key_str(key_buf *k, const char *s) {
+  size_t n = s ? strlen(s) : 0;
+  key_u64(k, n);
+  key_put(k, s ? s : "", n);
+}
+
+static void key_strs(key_buf *k, char *const *v, size_t n) {
+  key_u64(k, n);
+  for (size_t i = 0; i < n; i++)
+    key_str(k, v[i]);
+}
+
+static void encode_filter(key_buf *k, const oci_seccomp *s) {
+  const struct scmp_version *v = seccomp_version();
+  key_put(k, CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
+  key_u64(k, v ? v->major * 1000000u + v->minor * 1000u + v->micro : 0);
+  key_u64(k, seccomp_api_get());
+  key_u64(k, (uint64_t)s->default_action);
+  key_u64(k, s->has_default_errno_ret);
+  key_u64(k, s->default_errno_ret);
+  key_strs(k, s->architectures, s->architectures_len);
+  key_strs(k, s->flags, s->flags_len);
+  key_u64(k, s->syscalls_len);
+  for (size_t i = 0; i < s->syscalls_len; i++) {
+    const oci_seccomp_syscall *sc = &s->syscalls[i];
+    key_strs(k, sc->names, sc->names_len);
+    key_u64(k, (uint64_t)sc->action);
+    key_u64(k, sc->has_errno_ret);
+    key_u64(k, sc->errno_ret);
+    key_u64(k, sc->args_len);
+    for (size_t j = 0; j < sc->args_len; j++) {
+      const oci_seccomp_arg *a = &sc->args[j];
+      key_u64(k, a->index);
+      key_u64(k, a->value);
+      key_u64(k, a->value_two);
+      key_u64(k, (uint64_t)a->op);
+    }
+  }
+}
+
+/* FNV-1a, 64 bits: a file name, not an integrity check. */
+static uint64_t fnv1a(const char *p, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)p[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+/* ---- the cache directory and its files ---- */
+
+/* File layout: u64 key length, the key, u32 seccomp() flags, u32 number
+ * of instructions, the instructions. */
+typedef struct {
+  uint64_t key_len;
+} file_head;
+
+static bool trusted_dir(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+         (st.st_mode & 022) == 0;
+}
+
+/* The cache dir, made on first use (and its parent, 0700 both). -1 when
+ * there is none to use: no dir configured, not root, or not trusted. */
+static int open_cache_dir(const char *dir) {
+  if (dir == NULL || dir[0] != '/' || geteuid() != 0)
+    return -1;
+  int fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT) {
+    cleanup_free char *parent = xstrdup(dir);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+      *slash = '\0';
+      (void)mkdir(parent, 0700);
+    }
+    (void)mkdir(dir, 0700);
+    fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  }
+  if (fd >= 0 && !trusted_dir(fd)) {
+    hd_debug("seccomp cache %s: not owned by us or writable by others; "
+             "not used",
+             dir);
+    close(fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+static bool read_exact(int fd, void *p, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = read(fd, (char *)p + got, n - got);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0)
+      return false;
+    got += (size_t)r;
+  }
+  return true;
+}
+
+static bool cache_lookup(int dirfd, const char *name, const key_buf *k,
+                         hd_seccomp_prog *out) {
+  cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return false;
+  file_head head;
+  uint32_t flags, n;
+  if (!read_exact(fd, &head, sizeof head) || head.key_len != k->len)
+    return false;
+  cleanup_free char *key = xmalloc(k->len ? k->len : 1);
+  if (!read_exact(fd, key, k->len) || memcmp(key, k->data, k->len) != 0 ||
+      !read_exact(fd, &flags, sizeof flags) || !read_exact(fd, &n, sizeof n) ||
+      n == 0 || n > MAX_INSNS)
+    return false;
+  struct sock_filter *insns = xcalloc(n, sizeof *insns);
+  char extra;
+  if (!read_exact(fd, insns, n * sizeof *insns) || read(fd, &extra, 1) != 0) {
+    free(insns);
+    return false;
+  }
+  *out = (hd_seccomp_prog){.insns = insns, .len = n, .flags = flags};
+  return true;
+}
+
+static void cache_store(int dirfd, const char *name, const key_buf *k,
+                        const hd_seccomp_prog *p) {
+  key_buf f = {0};
+  file_head head = {.key_len = k->len};
+  uint32_t n = (uint32_t)p->len;
+  key_put(&f, &head, sizeof head);
+  key_put(&f, k->data, k->len);
+  key_put(&f, &p->flags, sizeof p->flags);
+  key_put(&f, &n, sizeof n);
+  key_put(&f, p->insns, p->len * sizeof *p->insns);
+  hd_error_t err = NULL;
+  if (hd_write_file_atomic_at(dirfd, name, f.data, f.len, 0600, &err) < 0) {
+    hd_debug("seccomp cache: %s", err->msg);
+    hd_error_free(&err);
+  }
+  free(f.data);
+}
+
+/* ---- compiling ---- */
+
+static uint32_t filter_flags(const oci_seccomp *s) {
+  uint32_t flags = 0;
+  for (size_t i = 0; i < s->flags_len; i++) {
+    if (strcmp(s->flags[i], "SECCOMP_FILTER_FLAG_LOG") == 0)
+      flags |= SECCOMP_FILTER_FLAG_LOG;
+    else if (strcmp(s->flags[i], "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+      flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+  }
+  return flags;
+}
+
+static int compile_now(const oci_seccomp *s, hd_seccomp_prog *out,
+                       hd_error_t *err) {
+  scmp_filter_ctx ctx = NULL;
+  if (hd_seccomp_build(s, &ctx, err) < 0)
+    return -1;
+  struct sock_filter *insns = xcalloc(MAX_INSNS, sizeof *insns);
+  size_t len = 0;
+  int rc = hd_seccomp_export_into(ctx, insns, MAX_INSNS, &len, err);
+  seccomp_release(ctx);
+  if (rc < 0) {
+    free(insns);
+    return hd_error_wrap(err, "linux.seccomp");
+  }
+  *out = (hd_seccomp_prog){.insns = xrealloc(insns, len * sizeof *insns),
+                           .len = len,
+                           .flags = filter_flags(s)};
+  return 0;
+}
+
+int hd_seccomp_compile(const oci_seccomp *s, const char *cache_dir,
+                       hd_seccomp_prog *out, hd_error_t *err) {
+  *out = (hd_seccomp_prog){0};
+  if (s == NULL)
+    return 0;
+  cleanup_close int dirfd = open_cache_dir(cache_dir);
+  if (dirfd < 0)
+    return compile_now(s, out, err);
+  key_buf k = {0};
+  encode_filter(&k, s);
+  char name[32];
+  snprintf(name, sizeof name, "%016" PRIx64, fnv1a(k.data, k.len));
+  int rc = 0;
+  if (k.len > MAX_KEY)
+    rc = compile_now(s, out, err); /* not worth a file */
+  else if (cache_lookup(dirfd, name, &k, out))
+    hd_debug("seccomp: cached program %s", name);
+  else if ((rc = compile_now(s, out, err)) == 0)
+    cache_store(dirfd, name, &k, out);
+  free(k.data);
+  return rc;
+}
+
+int hd_seccomp_prog_load(const hd_seccomp_prog *p, hd_error_t *err) {
+  if (p == NULL || p->len == 0)
+    return 0;
+  struct sock_fprog prog = {.len = (unsigned short)p->len, .filter = p->insns};
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->flags, &prog) < 0)
+    return hd_error_set(err, errno, "linux.seccomp: load filter");
+  return 0;
+}
+
+void hd_seccomp_prog_clear(hd_seccomp_prog *p) {
+  free(p->insns);
+  *p = (hd_seccomp_prog){0};
+}

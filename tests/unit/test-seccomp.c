@@ -1,0 +1,254 @@
+/* The compiled linux.seccomp program and its cache (seccomp-cache.c):
+ * hits return the same program, a file planted under another filter's
+ * name is never taken, an untrusted directory is not used, and the
+ * loaded program does what the spec says. Needs root (the cache is
+ * root-only) and a real kernel (skipped under valgrind, which has no
+ * seccomp(2) for libseccomp to probe). */
+#define _GNU_SOURCE
+#include "seccomp.h"
+#include "unit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *names_store[1024];
+
+/* Every syscall libseccomp knows on x86_64, as an engine's default
+ * profile lists them (about 360 names). */
+static oci_seccomp *big_filter(void) {
+  oci_seccomp *s = xcalloc(1, sizeof *s);
+  s->default_action = OCI_SECCOMP_ACT_ERRNO;
+  s->architectures = xcalloc(3, sizeof *s->architectures);
+  s->architectures[0] = xstrdup("SCMP_ARCH_X86_64");
+  s->architectures[1] = xstrdup("SCMP_ARCH_X86");
+  s->architectures[2] = xstrdup("SCMP_ARCH_X32");
+  s->architectures_len = 3;
+  s->syscalls = xcalloc(1, sizeof *s->syscalls);
+  s->syscalls_len = 1;
+  oci_seccomp_syscall *sc = &s->syscalls[0];
+  sc->action = OCI_SECCOMP_ACT_ALLOW;
+  sc->names = names_store;
+  for (int nr = 0; nr < 1024 && sc->names_len < 1024; nr++) {
+    char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+    if (name == NULL)
+      continue;
+    /* The small filter's probe must stay denied. */
+    if (strcmp(name, "getppid") == 0) {
+      free(name);
+      continue;
+    }
+    sc->names[sc->names_len++] = name;
+  }
+  return s;
+}
+
+static void free_filter(oci_seccomp *s, bool owns_names) {
+  for (size_t i = 0; i < s->architectures_len; i++)
+    free(s->architectures[i]);
+  free(s->architectures);
+  for (size_t i = 0; owns_names && i < s->syscalls[0].names_len; i++)
+    free(s->syscalls[0].names[i]);
+  if (!owns_names)
+    free(s->syscalls[0].names);
+  free(s->syscalls);
+  free(s);
+}
+
+/* Default allow; getppid fails with errnoRet. */
+static oci_seccomp *small_filter(uint32_t errno_ret) {
+  oci_seccomp *s = xcalloc(1, sizeof *s);
+  s->default_action = OCI_SECCOMP_ACT_ALLOW;
+  s->syscalls = xcalloc(1, sizeof *s->syscalls);
+  s->syscalls_len = 1;
+  oci_seccomp_syscall *sc = &s->syscalls[0];
+  sc->action = OCI_SECCOMP_ACT_ERRNO;
+  sc->has_errno_ret = true;
+  sc->errno_ret = errno_ret;
+  sc->names = xcalloc(1, sizeof *sc->names);
+  sc->names[0] = xstrdup("getppid");
+  sc->names_len = 1;
+  return s;
+}
+
+static void free_small(oci_seccomp *s) {
+  free(s->syscalls[0].names[0]);
+  free_filter(s, false);
+}
+
+static bool same_prog(const hd_seccomp_prog *a, const hd_seccomp_prog *b) {
+  return a->len == b->len && a->flags == b->flags && a->len > 0 &&
+         memcmp(a->insns, b->insns, a->len * sizeof *a->insns) == 0;
+}
+
+static int count_files(const char *dir) {
+  DIR *d = opendir(dir);
+  int n = 0;
+  struct dirent *de;
+  while (d && (de = readdir(d)) != NULL)
+    n += de->d_name[0] != '.';
+  if (d)
+    closedir(d);
+  return n;
+}
+
+/* The one cache file in dir, as a path. */
+static char *only_file(const char *dir) {
+  DIR *d = opendir(dir);
+  char *found = NULL;
+  struct dirent *de;
+  while (d && (de = readdir(d)) != NULL)
+    if (de->d_name[0] != '.' && found == NULL)
+      found = xasprintf("%s/%s", dir, de->d_name);
+  if (d)
+    closedir(d);
+  return found;
+}
+
+/* The program's getppid() result in a child: -errno or 0. */
+static int getppid_in_child(const hd_seccomp_prog *p) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    hd_error_t err = NULL;
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    if (hd_seccomp_prog_load(p, &err) < 0)
+      _exit(255);
+    errno = 0;
+    long r = syscall(SYS_getppid);
+    _exit(r < 0 ? errno : 0);
+  }
+  int st = 0;
+  if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+    return -1000;
+  return WEXITSTATUS(st);
+}
+
+static double ms_since(const struct timespec *a) {
+  struct timespec b;
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  return ((b.tv_sec - a->tv_sec) * 1e9 + (b.tv_nsec - a->tv_nsec)) / 1e6;
+}
+
+static void test_hit_and_miss(const char *dir) {
+  hd_error_t err = NULL;
+  oci_seccomp *big = big_filter();
+  hd_seccomp_prog fresh = {0}, cold = {0}, warm = {0};
+  CHECK(hd_seccomp_compile(big, NULL, &fresh, &err) == 0);
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  CHECK(hd_seccomp_compile(big, dir, &cold, &err) == 0);
+  double miss_ms = ms_since(&t);
+  CHECK(count_files(dir) == 1);
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  CHECK(hd_seccomp_compile(big, dir, &warm, &err) == 0);
+  double hit_ms = ms_since(&t);
+  CHECK(same_prog(&fresh, &cold));
+  CHECK(same_prog(&fresh, &warm));
+  /* Reported, never asserted. */
+  printf("# %zu syscalls, 3 arches: compile+store %.2f ms, cache hit %.3f ms\n",
+         big->syscalls[0].names_len, miss_ms, hit_ms);
+  hd_seccomp_prog_clear(&fresh);
+  hd_seccomp_prog_clear(&cold);
+  hd_seccomp_prog_clear(&warm);
+  free_filter(big, true);
+  hd_error_free(&err);
+}
+
+/* A file planted under filter A's name, holding filter B: A gets A. */
+static void test_planted_file(const char *dir_a, const char *dir_b) {
+  hd_error_t err = NULL;
+  oci_seccomp *a = small_filter(42), *b = small_filter(43);
+  hd_seccomp_prog pa = {0}, pb = {0}, got = {0};
+  CHECK(hd_seccomp_compile(a, dir_a, &pa, &err) == 0);
+  CHECK(hd_seccomp_compile(b, dir_b, &pb, &err) == 0);
+  CHECK(!same_prog(&pa, &pb));
+  char *file_a = only_file(dir_a), *file_b = only_file(dir_b);
+  CHECK(file_a && file_b && rename(file_b, file_a) == 0);
+  CHECK(hd_seccomp_compile(a, dir_a, &got, &err) == 0);
+  CHECK(same_prog(&got, &pa));
+  CHECK(getppid_in_child(&got) == 42);
+  hd_seccomp_prog_clear(&got);
+  /* ... and the file was put right: A's own program is cached again. */
+  CHECK(hd_seccomp_compile(a, dir_a, &got, &err) == 0);
+  CHECK(same_prog(&got, &pa));
+  hd_seccomp_prog_clear(&got);
+  /* A truncated file is a miss too. */
+  CHECK(file_a && truncate(file_a, 40) == 0);
+  CHECK(hd_seccomp_compile(a, dir_a, &got, &err) == 0);
+  CHECK(same_prog(&got, &pa));
+  hd_seccomp_prog_clear(&got);
+  CHECK(getppid_in_child(&pb) == 43);
+  free(file_a);
+  free(file_b);
+  hd_seccomp_prog_clear(&pa);
+  hd_seccomp_prog_clear(&pb);
+  free_small(a);
+  free_small(b);
+  hd_error_free(&err);
+}
+
+static void test_untrusted_dir(const char *dir) {
+  hd_error_t err = NULL;
+  oci_seccomp *a = small_filter(44);
+  hd_seccomp_prog p = {0};
+  CHECK(chmod(dir, 0777) == 0);
+  CHECK(hd_seccomp_compile(a, dir, &p, &err) == 0);
+  CHECK(count_files(dir) == 0);
+  CHECK(getppid_in_child(&p) == 44);
+  hd_seccomp_prog_clear(&p);
+  free_small(a);
+  hd_error_free(&err);
+}
+
+static void test_no_filter(void) {
+  hd_error_t err = NULL;
+  hd_seccomp_prog p = {0};
+  CHECK(hd_seccomp_compile(NULL, NULL, &p, &err) == 0);
+  CHECK(p.len == 0 && p.insns == NULL);
+  CHECK(getppid_in_child(&p) == 0);
+}
+
+static void remove_dir(const char *dir) {
+  char *f;
+  while ((f = only_file(dir)) != NULL) {
+    unlink(f);
+    free(f);
+  }
+  rmdir(dir);
+}
+
+static bool under_valgrind(void) {
+  const char *preload = getenv("LD_PRELOAD");
+  return preload && strstr(preload, "vgpreload");
+}
+
+int main(void) {
+  if (under_valgrind() || geteuid() != 0) {
+    printf("# seccomp cache: needs root and a real kernel; skipped\n");
+    return UNIT_DONE();
+  }
+  char base[] = "/tmp/hd-seccomp-unit.XXXXXX";
+  if (mkdtemp(base) == NULL)
+    return 1;
+  char *dirs[4];
+  for (int i = 0; i < 4; i++)
+    dirs[i] = xasprintf("%s/c%d", base, i);
+  test_no_filter();
+  test_hit_and_miss(dirs[0]);
+  test_planted_file(dirs[1], dirs[2]);
+  mkdir(dirs[3], 0700);
+  test_untrusted_dir(dirs[3]);
+  for (int i = 0; i < 4; i++) {
+    remove_dir(dirs[i]);
+    free(dirs[i]);
+  }
+  rmdir(base);
+  return UNIT_DONE();
+}
