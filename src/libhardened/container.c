@@ -215,10 +215,9 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
   ctx->state_dir_made = true;
   if (hd_state_dir_lock(ctx->state_fd, err) < 0)
     return -1;
-  ctx->init_dir_fd = openat(ctx->root_fd, opts->id,
-                            O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (ctx->init_dir_fd < 0)
-    return hd_error_set(err, errno, "opening state dir for \"%s\"", opts->id);
+  if (hd_state_dir_open_for_init(ctx->root_fd, opts->id, &ctx->init_dir_fd,
+                                 err) < 0)
+    return -1;
   ctx->created = hd_now_rfc3339();
   const oci_linux *lnx = ctx->spec->linux_;
   if (hd_cgroup_resolve(lnx ? lnx->cgroups_path : NULL, opts->id,

@@ -193,8 +193,11 @@ static int set_capabilities(const oci_process *p, hd_error_t *err) {
 }
 
 /* An fd inherited from the host (e.g. /proc/self/fd/N as cwd) would put
- * the process outside its root: getcwd() then reports a path that is
- * not reachable from "/", which glibc turns into ENOENT. */
+ * the process outside its root. The kernel then reports a path not
+ * reachable from "/" ("(unreachable)", which glibc turns into ENOENT, or
+ * EACCES from its fallback walk), or, for the root of a detached mount,
+ * a plain "/". So the cwd counts as inside only when the path getcwd()
+ * gives leads back to the very same directory. */
 static int enter_cwd(const char *cwd, hd_error_t *err) {
   if (cwd == NULL || cwd[0] != '/')
     return hd_error_set(err, 0, "process.cwd: must be an absolute path");
@@ -202,13 +205,10 @@ static int enter_cwd(const char *cwd, hd_error_t *err) {
     return hd_error_set(err, errno,
                         "chdir to cwd (\"%s\") set in config.json failed", cwd);
   char buf[PATH_MAX];
-  if (getcwd(buf, sizeof buf) == NULL) {
-    if (errno == ENOENT)
-      return hd_error_set(
-          err, 0, "process.cwd \"%s\" is outside the container root", cwd);
-    return hd_error_set(err, errno, "process.cwd \"%s\": getcwd", cwd);
-  }
-  if (buf[0] != '/' || strncmp(buf, "(unreachable)", 13) == 0)
+  struct stat here, there;
+  if (getcwd(buf, sizeof buf) == NULL || buf[0] != '/' ||
+      stat(".", &here) < 0 || stat(buf, &there) < 0 ||
+      here.st_dev != there.st_dev || here.st_ino != there.st_ino)
     return hd_error_set(
         err, 0, "process.cwd \"%s\" is outside the container root", cwd);
   return 0;

@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "state-dir.h"
 
+#include "log.h"
+#include "safe-path.h"
 #include "utils.h"
 
 #include <errno.h>
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -164,5 +167,26 @@ int hd_state_dir_remove(int root_fd, const char *id, hd_error_t *err) {
       return hd_error_set(err, errno, "removing %s of \"%s\"", files[i], id);
   if (unlinkat(root_fd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return hd_error_set(err, errno, "removing state dir of \"%s\"", id);
+  return 0;
+}
+
+int hd_state_dir_open_for_init(int root_fd, const char *id, int *out_fd,
+                               hd_error_t *err) {
+  hd_error_t why = NULL;
+  int fd = hd_clone_tree(root_fd, id, false, "state dir", &why);
+  if (fd >= 0 &&
+      hd_set_mount_flags(fd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0,
+                         false, "state dir", &why) < 0) {
+    close(fd);
+    fd = -1;
+  }
+  if (fd < 0) {
+    hd_debug("%s; the init gets the state dir itself", why->msg);
+    hd_error_free(&why);
+    fd = openat(root_fd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  }
+  if (fd < 0)
+    return hd_error_set(err, errno, "opening state dir for \"%s\"", id);
+  *out_fd = fd;
   return 0;
 }
