@@ -89,13 +89,17 @@ static int gather_facts(hd_create_ctx *ctx, const oci_spec *requested,
 /* One line per override on the runtime log and in syslog (authpriv), so
  * an admin sees what a spec asked for and did not get. */
 static void log_overrides(const char *id, const hd_overrides *ov) {
+  /* With nothing on /dev/log, glibc would try to connect again for every
+   * line (socket, connect, close each time): look once. */
+  bool to_syslog = ov->len > 0 && access("/dev/log", F_OK) == 0;
   for (size_t i = 0; i < ov->len; i++) {
     const oci_override *o = &ov->items[i];
     hd_info("container %s: override (%s): %s: %s -> %s", id, o->rule, o->field,
             o->requested, o->enforced);
-    syslog(LOG_AUTHPRIV | LOG_NOTICE,
-           "container %s: override (%s): %s: %s -> %s", id, o->rule, o->field,
-           o->requested, o->enforced);
+    if (to_syslog)
+      syslog(LOG_AUTHPRIV | LOG_NOTICE,
+             "container %s: override (%s): %s: %s -> %s", id, o->rule,
+             o->field, o->requested, o->enforced);
   }
 }
 
