@@ -128,12 +128,13 @@ int hd_container_start(const char *state_root, const char *id,
       rc = hd_error_set(err, 0, "cannot start container \"%s\": it is %s", id,
                         c.state->status);
   }
+  /* Nothing to write: with exec.fifo gone, the saved "created" reads
+   * as "running" (hd_container_status). */
   if (rc == 0)
     rc = release_init(&c, err);
   if (rc == 0) {
     free(c.state->status);
     c.state->status = xstrdup("running");
-    rc = hd_state_write(c.state_fd, c.state, err);
   }
   /* A failing poststart hook stops the container, as the spec asks. */
   if (rc == 0 && run_poststart_hooks(&c, err) < 0) {

@@ -362,9 +362,10 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
   if (p->has_oom_score_adj &&
       hd_oom_score_adj_apply(ctx->pid, p->oom_score_adj, err) < 0)
     return -1;
+  /* The pid reaches state.json with "created": a create killed before
+   * that leaves an init that dies on its own (its sync socket closes
+   * before GO, or it is in the cgroup that delete --force empties). */
   ctx->pid_start_time = hd_process_start_time(ctx->pid);
-  if (save_state(ctx, "creating", err) < 0)
-    return -1;
   char pidtext[32];
   snprintf(pidtext, sizeof pidtext, "%d", ctx->pid);
   if (hd_sync_send(ctx->sync_runtime, SYNC_GO, pidtext) < 0)
