@@ -6,12 +6,13 @@
 #
 # Steps (marker syscalls in brackets):
 #   parse+overlay   re-exec done [execveat] -> state dir made [mkdirat]
-#   state+cgroup    state dir, exec.fifo, cgroup dirs and limits -> [clone3]
-#                   (the first cgroup mkdir waits for the cgroup.procs
-#                   grace period the prewarm thread started: see README)
-#   clone           clone3 itself (new mount/pid/net/ipc/uts namespaces)
-#   cgroup join     clone3 returned -> init told to go [sendto GO]
-#   init setup      init: mounts, pivot_root, sysctls -> [sendto READY]
+#   state+cgroup    state dir, exec.fifo, cgroup dirs and limits, the
+#                   compiled seccomp program -> [clone3]
+#   clone           clone3 itself (new mount/pid/net/ipc/uts namespaces,
+#                   born in the cgroup2 dir where there is one)
+#   after clone     id maps, oom_score_adj -> init told to go [sendto GO]
+#   init setup      init: joins the v1 cgroups itself, mounts, pivot_root,
+#                   sysctls -> [sendto READY]
 #   created+start   state/config written, start via exec.fifo, init's
 #                   capabilities and seccomp -> [execve of /bin/true]
 #   container       /bin/true runs -> [exit_group]
@@ -58,8 +59,7 @@ for ((i = 0; i < N; i++)); do
     { dur = ($2 == "(") ? $3 : 0 }
     /execveat\(/ && !reexec { reexec = t() + dur }
     /mkdirat\(/ && !statedir && reexec { statedir = t() }
-    # The first clone3 after the state dir is the init; an earlier one is
-    # the cgroup prewarm thread.
+    # The first clone3 after the state dir is the init.
     /clone3\(/ && statedir && !clone0 { clone0 = t(); clone1 = t() + dur }
     /sendto\(/ && !go { go = t(); next }
     /sendto\(/ && go && !ready { ready = t() }
@@ -73,7 +73,7 @@ for ((i = 0; i < N; i++)); do
         ready - go, cexec - ready, cexit - cexec, rexit - cexit
     }' "$WORK/trace.$i"
 done >"$WORK/steps"
-names=("parse+overlay" "state+cgroup" "clone" "cgroup join" "init setup"
+names=("parse+overlay" "state+cgroup" "clone" "after clone" "init setup"
   "created+start" "container" "teardown")
 printf '| step | median ms (runs: %s) |\n|---|---|\n' "$(wc -l <"$WORK/steps")"
 for c in 1 2 3 4 5 6 7 8; do
