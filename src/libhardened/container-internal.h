@@ -55,6 +55,15 @@ typedef struct {
   bool placed_by_clone; /* clone3(CLONE_INTO_CGROUP) put the init there */
 } hd_create_ctx;
 
+/* start and delete for `run`, which still holds the hardened spec it
+ * wrote to config.json: known (NULL: read config.json) saves parsing it
+ * again for the hooks. */
+int hd_container_start_known(const char *state_root, const char *id,
+                             const oci_spec *known, hd_error_t *err);
+int hd_container_delete_known(const char *state_root, const char *id,
+                              bool force, const oci_spec *known,
+                              hd_error_t *err);
+
 /* The init: runs in the child after clone, never returns. */
 __attribute__((noreturn)) void hd_init_main(hd_create_ctx *ctx);
 

@@ -71,17 +71,26 @@ static char *state_json(const oci_state *s, const char *status) {
   return oci_state_emit(&copy, false, false);
 }
 
-static int run_poststart_hooks(hd_opened_container *c, hd_error_t *err) {
-  oci_spec *spec = NULL;
-  if (hd_state_read_config(c->state_fd, &spec, err) < 0)
+/* The container's config.json, unless the caller (`run`) still holds
+ * the spec it was written from. */
+static int config_of(hd_opened_container *c, const oci_spec *known,
+                     oci_spec **read, hd_error_t *err) {
+  *read = NULL;
+  return known ? 0 : hd_state_read_config(c->state_fd, read, err);
+}
+
+static int run_poststart_hooks(hd_opened_container *c, const oci_spec *known,
+                               hd_error_t *err) {
+  oci_spec *read = NULL;
+  if (config_of(c, known, &read, err) < 0)
     return -1;
+  const oci_hooks *h = (known ? known : read)->hooks;
   int rc = 0;
-  if (spec->hooks && spec->hooks->poststart_len) {
+  if (h && h->poststart_len) {
     cleanup_free char *json = state_json(c->state, "running");
-    rc = hd_hooks_run(spec->hooks->poststart, spec->hooks->poststart_len,
-                      "poststart", json, err);
+    rc = hd_hooks_run(h->poststart, h->poststart_len, "poststart", json, err);
   }
-  oci_spec_free(spec);
+  oci_spec_free(read);
   return rc;
 }
 
@@ -120,6 +129,11 @@ static int release_init(hd_opened_container *c, hd_error_t *err) {
 
 int hd_container_start(const char *state_root, const char *id,
                        hd_error_t *err) {
+  return hd_container_start_known(state_root, id, NULL, err);
+}
+
+int hd_container_start_known(const char *state_root, const char *id,
+                             const oci_spec *known, hd_error_t *err) {
   hd_opened_container c;
   int rc = hd_open_container(state_root, id, &c, err);
   if (rc == 0) {
@@ -137,7 +151,7 @@ int hd_container_start(const char *state_root, const char *id,
     c.state->status = xstrdup("running");
   }
   /* A failing poststart hook stops the container, as the spec asks. */
-  if (rc == 0 && run_poststart_hooks(&c, err) < 0) {
+  if (rc == 0 && run_poststart_hooks(&c, known, err) < 0) {
     kill(c.state->pid, SIGKILL);
     rc = -1;
   }
@@ -199,24 +213,25 @@ static void wait_until_dead(pid_t pid, uint64_t start_time) {
     nanosleep(&tick, NULL);
 }
 
-static void run_poststop_hooks(hd_opened_container *c) {
-  oci_spec *spec = NULL;
+static void run_poststop_hooks(hd_opened_container *c, const oci_spec *known) {
+  oci_spec *read = NULL;
   hd_error_t err = NULL;
-  if (hd_state_read_config(c->state_fd, &spec, &err) == 0 && spec->hooks &&
-      spec->hooks->poststop_len) {
+  const oci_hooks *h = NULL;
+  if (config_of(c, known, &read, &err) == 0)
+    h = (known ? known : read)->hooks;
+  if (h && h->poststop_len) {
     cleanup_free char *json = state_json(c->state, "stopped");
     /* poststop failures are logged, and deletion goes on (spec). */
-    hd_hooks_run(spec->hooks->poststop, spec->hooks->poststop_len, "poststop",
-                 json, &err);
+    hd_hooks_run(h->poststop, h->poststop_len, "poststop", json, &err);
   }
   if (err)
     hd_warn("%s", err->msg);
   hd_error_free(&err);
-  oci_spec_free(spec);
+  oci_spec_free(read);
 }
 
 static int remove_container(hd_opened_container *c, const char *id,
-                            hd_error_t *err) {
+                            const oci_spec *known, hd_error_t *err) {
   if (c->state->cgroup_path) {
     hd_cgroup *cg = NULL;
     int rc = hd_cgroup_open(c->state->cgroup_path, &cg, err);
@@ -226,7 +241,7 @@ static int remove_container(hd_opened_container *c, const char *id,
     if (rc < 0)
       return -1;
   }
-  run_poststop_hooks(c);
+  run_poststop_hooks(c, known);
   return hd_state_dir_remove(c->root_fd, id, err);
 }
 
@@ -242,6 +257,12 @@ static int delete_leftover(const char *state_root, const char *id,
 
 int hd_container_delete(const char *state_root, const char *id, bool force,
                         hd_error_t *err) {
+  return hd_container_delete_known(state_root, id, force, NULL, err);
+}
+
+int hd_container_delete_known(const char *state_root, const char *id,
+                              bool force, const oci_spec *known,
+                              hd_error_t *err) {
   hd_opened_container c;
   int rc = hd_open_container(state_root, id, &c, err);
   if (rc < 0 && force && c.state_fd >= 0 && c.state == NULL) {
@@ -265,7 +286,7 @@ int hd_container_delete(const char *state_root, const char *id, bool force,
     }
   }
   if (rc == 0)
-    rc = remove_container(&c, id, err);
+    rc = remove_container(&c, id, known, err);
   hd_opened_clear(&c);
   return rc;
 }

@@ -527,6 +527,11 @@ int hd_wait_forwarding(pid_t pid, const sigset_t *set) {
   }
 }
 
+static void spec_freep(oci_spec **spec) {
+  oci_spec_free(*spec);
+}
+#define cleanup_spec __attribute__((cleanup(spec_freep)))
+
 int hd_container_run(const hd_container_opts *opts, int *exit_status,
                      hd_error_t *err) {
   sigset_t set;
@@ -543,17 +548,19 @@ int hd_container_run(const hd_container_opts *opts, int *exit_status,
   if (rc == 0 && ctx.console_proxy_fd >= 0 &&
       (master = hd_console_receive_master(ctx.console_proxy_fd, err)) < 0)
     rc = -1;
+  cleanup_spec oci_spec *spec = hd_steal_pointer(&ctx.spec);
   create_ctx_clear(&ctx);
   if (rc < 0) {
     hd_error_t derr = NULL;
-    if (pid > 0 &&
-        hd_container_delete(opts->state_root, opts->id, true, &derr) < 0)
+    if (pid > 0 && hd_container_delete_known(opts->state_root, opts->id, true,
+                                             spec, &derr) < 0)
       hd_error_free(&derr);
     return -1;
   }
-  if (hd_container_start(opts->state_root, opts->id, err) < 0) {
+  if (hd_container_start_known(opts->state_root, opts->id, spec, err) < 0) {
     hd_error_t derr = NULL;
-    if (hd_container_delete(opts->state_root, opts->id, true, &derr) < 0)
+    if (hd_container_delete_known(opts->state_root, opts->id, true, spec,
+                                  &derr) < 0)
       hd_error_free(&derr);
     return -1;
   }
@@ -563,6 +570,7 @@ int hd_container_run(const hd_container_opts *opts, int *exit_status,
   *exit_status = master >= 0 ? hd_console_proxy_wait(pid, &set, master)
                              : hd_wait_forwarding(pid, &set);
   if (!opts->keep)
-    return hd_container_delete(opts->state_root, opts->id, true, err);
+    return hd_container_delete_known(opts->state_root, opts->id, true, spec,
+                                     err);
   return 0;
 }
