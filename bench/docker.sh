@@ -194,55 +194,13 @@ bench_exec() {
   done
 }
 
-# --- report (the format of bench/run.sh's table) ------------------------------
-stats() { # stats TAG RT: "median p90 count failures" (µs)
-  awk -v tag="$1" -v rt="$2" '
-    $1 == tag && $2 == rt { v[n++] = $3; if ($5 != 0) f++ }
-    END {
-      if (n == 0) { print "- - 0 0"; exit }
-      for (i = 1; i < n; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
-      med = (n % 2) ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
-      p = int(0.9 * n + 0.999999); if (p < 1) p = 1
-      printf "%s %s %d %d\n", med, v[p - 1], n, f + 0
-    }' "$RESULTS"
-}
-
+# --- report (bench/run.sh's table) -------------------------------------------
+# shellcheck source=bench/table.sh
+. "$here/table.sh"
 report() {
-  local -a rts
-  read -ra rts <<<"$RUNTIMES"
-  local rows=("drun|docker run --rm true (ms)")
-  ((EXEC)) && rows+=("dexec|docker exec true (ms)")
-  local hdr="| figure | " sep="|---|" rt others=()
-  for rt in "${rts[@]}"; do hdr+="$rt median (p90) | "; sep+="---|"; done
-  for rt in "${rts[@]}"; do [[ $rt != hardened ]] && others+=("$rt"); done
-  if [[ " ${rts[*]} " == *" hardened "* ]]; then
-    for rt in "${others[@]}"; do hdr+="hardened/$rt | "; sep+="---|"; done
-  fi
-  echo "$hdr"
-  echo "$sep"
-  local row tag label m p n f
-  for row in "${rows[@]}"; do
-    IFS='|' read -r tag label <<<"$row"
-    declare -A med=()
-    local line="| $label | "
-    for rt in "${rts[@]}"; do
-      read -r m p n f < <(stats "$tag" "$rt")
-      if [[ $n == 0 ]]; then line+="- | "; continue; fi
-      med[$rt]=$m
-      line+=$(awk -v m="$m" -v p="$p" -v f="$f" \
-        'BEGIN { printf "%.2f (%.2f)%s", m / 1000, p / 1000, f ? " " f " failed" : "" }')
-      line+=" | "
-    done
-    if [[ " ${rts[*]} " == *" hardened "* ]]; then
-      for rt in "${others[@]}"; do
-        line+=$(awk -v a="${med[hardened]:-0}" -v b="${med[$rt]:-0}" \
-          'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "-" }')
-        line+=" | "
-      done
-    fi
-    echo "$line"
-    unset med
-  done
+  local rows=("drun|docker run --rm true (ms)|3|1000")
+  ((EXEC)) && rows+=("dexec|docker exec true (ms)|3|1000")
+  bench_table "${rows[@]}"
 }
 
 machine() {

@@ -324,69 +324,20 @@ bench_concurrent() {
 }
 
 # --- report -----------------------------------------------------------------
-# stats TAG RT COLUMN: "median p90 count failures" of one figure.
-stats() {
-  awk -v tag="$1" -v rt="$2" -v col="$3" '
-    $1 == tag && $2 == rt { v[n++] = $col; if ($5 != 0) f++ }
-    END {
-      if (n == 0) { print "- - 0 0"; exit }
-      # insertion sort: n is small
-      for (i = 1; i < n; i++) { x = v[i]; for (j = i - 1; j >= 0 && v[j] > x; j--) v[j + 1] = v[j]; v[j + 1] = x }
-      med = (n % 2) ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
-      p = int(0.9 * n + 0.999999); if (p < 1) p = 1
-      printf "%s %s %d %d\n", med, v[p - 1], n, f + 0
-    }' "$RESULTS"
-}
-
+# shellcheck source=bench/table.sh
+. "$here/table.sh"
 report() {
-  local -a rts=($RUNTIMES)
-  local rows=(
-    "run|run /bin/true (ms)|3|1000"
-    "runsc|run /bin/true, engine-sized seccomp profile (ms)|3|1000"
-    "create|create (ms)|3|1000"
-    "start|start (ms)|3|1000"
-    "delete|delete (ms)|3|1000"
-    "exec|exec /bin/true (ms)|3|1000"
-    "conc1|1 at once, per container (ms)|3|1000"
-    "conc10|10 at once, per container (ms)|3|1000"
-    "conc100|100 at once, per container (ms)|3|1000"
+  bench_table \
+    "run|run /bin/true (ms)|3|1000" \
+    "runsc|run /bin/true, engine-sized seccomp profile (ms)|3|1000" \
+    "create|create (ms)|3|1000" \
+    "start|start (ms)|3|1000" \
+    "delete|delete (ms)|3|1000" \
+    "exec|exec /bin/true (ms)|3|1000" \
+    "conc1|1 at once, per container (ms)|3|1000" \
+    "conc10|10 at once, per container (ms)|3|1000" \
+    "conc100|100 at once, per container (ms)|3|1000" \
     "run|peak RSS of run (MB)|4|1024"
-  )
-  local hdr="| figure | " sep="|---|" rt
-  for rt in "${rts[@]}"; do hdr+="$rt median (p90) | "; sep+="---|"; done
-  local others=()
-  for rt in "${rts[@]}"; do [[ $rt != hardened ]] && others+=("$rt"); done
-  if [[ " ${rts[*]} " == *" hardened "* ]]; then
-    for rt in "${others[@]}"; do hdr+="hardened/$rt | "; sep+="---|"; done
-  fi
-  echo "$hdr"
-  echo "$sep"
-  local row tag label col div
-  for row in "${rows[@]}"; do
-    IFS='|' read -r tag label col div <<<"$row"
-    declare -A med=()
-    local line="| $label | " m p n f
-    for rt in "${rts[@]}"; do
-      read -r m p n f < <(stats "$tag" "$rt" "$col")
-      if [[ $n == 0 ]]; then
-        line+="- | "
-        continue
-      fi
-      med[$rt]=$m
-      line+=$(awk -v m="$m" -v p="$p" -v d="$div" -v f="$f" \
-        'BEGIN { printf "%.2f (%.2f)%s", m / d, p / d, f ? " " f " failed" : "" }')
-      line+=" | "
-    done
-    if [[ " ${rts[*]} " == *" hardened "* ]]; then
-      for rt in "${others[@]}"; do
-        line+=$(awk -v a="${med[hardened]:-0}" -v b="${med[$rt]:-0}" \
-          'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else printf "-" }')
-        line+=" | "
-      done
-    fi
-    echo "$line"
-    unset med
-  done
 }
 
 machine() {
