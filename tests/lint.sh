@@ -21,7 +21,8 @@ TIDY_CHECKS='-*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,bugprone
 
 # shellcheck disable=SC2207
 CFLAGS=(-std=gnu11 -D_GNU_SOURCE -Ilibocispec -iquote src/libhardened
-  -DHD_VERSION=\"lint\" $(pkg-config --cflags yajl libseccomp libcap 2>/dev/null))
+  -DHD_VERSION=\"lint\" -DHD_SECCOMP_CACHE_DIR=\"/var/cache/hardened/seccomp\"
+  $(pkg-config --cflags yajl libseccomp libcap 2>/dev/null))
 [[ -n ${BUILD_DIR:-} ]] && CFLAGS+=(-I"$BUILD_DIR")
 
 FILES=(src/*.c src/libhardened/*.c libocispec/*.c)
