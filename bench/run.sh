@@ -380,6 +380,8 @@ progress ""
   machine
 } | tee ${OUT:+"$OUT"}
 if ((DOCKER)); then
-  echo
-  "$here/docker.sh" -n "$N" -r "$RUNTIMES" -H "$HARDENED" | tee ${OUT:+-a "$OUT"}
+  {
+    echo
+    "$here/docker.sh" -n "$N" -r "$RUNTIMES" -H "$HARDENED"
+  } | tee ${OUT:+-a "$OUT"}
 fi
