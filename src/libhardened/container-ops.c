@@ -71,20 +71,25 @@ static char *state_json(const oci_state *s, const char *status) {
   return oci_state_emit(&copy, false, false);
 }
 
-/* The container's config.json, unless the caller (`run`) still holds
- * the spec it was written from. */
-static int config_of(hd_opened_container *c, const oci_spec *known,
-                     oci_spec **read, hd_error_t *err) {
+/* The container's spec: `known` when the caller (`run`) still holds the
+ * one it wrote to config.json, else config.json parsed into *read (the
+ * caller frees it). NULL with *err set on failure. */
+static const oci_spec *config_of(hd_opened_container *c,
+                                 const oci_spec *known, oci_spec **read,
+                                 hd_error_t *err) {
   *read = NULL;
-  return known ? 0 : hd_state_read_config(c->state_fd, read, err);
+  if (known)
+    return known;
+  return hd_state_read_config(c->state_fd, read, err) == 0 ? *read : NULL;
 }
 
 static int run_poststart_hooks(hd_opened_container *c, const oci_spec *known,
                                hd_error_t *err) {
   oci_spec *read = NULL;
-  if (config_of(c, known, &read, err) < 0)
+  const oci_spec *spec = config_of(c, known, &read, err);
+  if (spec == NULL)
     return -1;
-  const oci_hooks *h = (known ? known : read)->hooks;
+  const oci_hooks *h = spec->hooks;
   int rc = 0;
   if (h && h->poststart_len) {
     cleanup_free char *json = state_json(c->state, "running");
@@ -216,9 +221,8 @@ static void wait_until_dead(pid_t pid, uint64_t start_time) {
 static void run_poststop_hooks(hd_opened_container *c, const oci_spec *known) {
   oci_spec *read = NULL;
   hd_error_t err = NULL;
-  const oci_hooks *h = NULL;
-  if (config_of(c, known, &read, &err) == 0)
-    h = (known ? known : read)->hooks;
+  const oci_spec *spec = config_of(c, known, &read, &err);
+  const oci_hooks *h = spec ? spec->hooks : NULL;
   if (h && h->poststop_len) {
     cleanup_free char *json = state_json(c->state, "stopped");
     /* poststop failures are logged, and deletion goes on (spec). */
