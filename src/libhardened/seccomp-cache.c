@@ -15,7 +15,12 @@
  *
  * The directory is trusted only when it is ours and nobody else can
  * write it; otherwise the cache is skipped. Anything odd in a file (a
- * short read, a wrong size) is a miss, and the file is rewritten. */
+ * short read, a wrong size) is a miss, and the file is rewritten.
+ *
+ * Specs are untrusted, so the cache is bounded: 1024 slots (the hash's
+ * top 10 bits name the file; two filters sharing a slot take turns) and
+ * filters whose encoding exceeds 64 KiB (an engine's default profile
+ * takes about 16 KiB) are compiled every time. At most about 100 MiB. */
 #define _GNU_SOURCE
 #include "seccomp.h"
 
@@ -36,7 +41,7 @@
 
 #define CACHE_MAGIC "hardened-seccomp-1\n"
 #define MAX_INSNS BPF_MAXINSNS
-#define MAX_KEY (4u << 20)
+#define MAX_KEY (64u << 10)
 
 /* ---- the key: a length-prefixed encoding of the filter ---- */
 
@@ -246,7 +251,8 @@ int hd_seccomp_compile(const oci_seccomp *s, const char *cache_dir,
   key_buf k = {0};
   encode_filter(&k, s);
   char name[32];
-  snprintf(name, sizeof name, "%016" PRIx64, fnv1a(k.data, k.len));
+  /* FNV's low bits barely mix: the slot comes from the top ones. */
+  snprintf(name, sizeof name, "%03" PRIx64, fnv1a(k.data, k.len) >> 54);
   int rc = 0;
   if (k.len > MAX_KEY)
     rc = compile_now(s, out, err); /* not worth a file */

@@ -194,6 +194,40 @@ static void test_planted_file(const char *dir_a, const char *dir_b) {
   hd_error_free(&err);
 }
 
+/* Filters that share a slot take turns in it, and each still gets its
+ * own program: compile ERRNO(1), ERRNO(2), ... into one dir until two
+ * have landed in one file, then check all of them again. */
+static void test_shared_slot(const char *dir) {
+  hd_error_t err = NULL;
+  int n = 0;
+  bool shared = false;
+  while (!shared && n < 4000) {
+    oci_seccomp *s = small_filter((uint32_t)++n);
+    hd_seccomp_prog p = {0};
+    CHECK(hd_seccomp_compile(s, dir, &p, &err) == 0);
+    shared = count_files(dir) < n;
+    hd_seccomp_prog_clear(&p);
+    free_small(s);
+  }
+  CHECK(shared);
+  printf("# two of %d filters share a cache slot\n", n);
+  int wrong = 0;
+  for (int round = 0; round < 2; round++)
+    for (int i = 1; i <= n; i++) {
+      oci_seccomp *s = small_filter((uint32_t)i);
+      hd_seccomp_prog cached = {0}, fresh = {0};
+      if (hd_seccomp_compile(s, dir, &cached, &err) < 0 ||
+          hd_seccomp_compile(s, NULL, &fresh, &err) < 0 ||
+          !same_prog(&cached, &fresh))
+        wrong++;
+      hd_seccomp_prog_clear(&cached);
+      hd_seccomp_prog_clear(&fresh);
+      free_small(s);
+    }
+  CHECK(wrong == 0);
+  hd_error_free(&err);
+}
+
 static void test_untrusted_dir(const char *dir) {
   hd_error_t err = NULL;
   oci_seccomp *a = small_filter(44);
@@ -237,15 +271,16 @@ int main(void) {
   char base[] = "/tmp/hd-seccomp-unit.XXXXXX";
   if (mkdtemp(base) == NULL)
     return 1;
-  char *dirs[4];
-  for (int i = 0; i < 4; i++)
+  char *dirs[5];
+  for (int i = 0; i < 5; i++)
     dirs[i] = xasprintf("%s/c%d", base, i);
   test_no_filter();
   test_hit_and_miss(dirs[0]);
   test_planted_file(dirs[1], dirs[2]);
   mkdir(dirs[3], 0700);
   test_untrusted_dir(dirs[3]);
-  for (int i = 0; i < 4; i++) {
+  test_shared_slot(dirs[4]);
+  for (int i = 0; i < 5; i++) {
     remove_dir(dirs[i]);
     free(dirs[i]);
   }
