@@ -42,6 +42,7 @@
 #define CACHE_MAGIC "hardened-seccomp-1\n"
 #define MAX_INSNS BPF_MAXINSNS
 #define MAX_KEY (64u << 10)
+#define MAX_FILE (sizeof(file_head) + MAX_KEY + 8 + MAX_INSNS * 8)
 
 /* ---- the key: a length-prefixed encoding of the filter ---- */
 
@@ -153,39 +154,30 @@ static int open_cache_dir(const char *dir) {
   return fd;
 }
 
-static bool read_exact(int fd, void *p, size_t n) {
-  size_t got = 0;
-  while (got < n) {
-    ssize_t r = read(fd, (char *)p + got, n - got);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0)
-      return false;
-    got += (size_t)r;
-  }
-  return true;
-}
-
 static bool cache_lookup(int dirfd, const char *name, const key_buf *k,
                          hd_seccomp_prog *out) {
-  cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  file_head head;
-  uint32_t flags, n;
-  if (!read_exact(fd, &head, sizeof head) || head.key_len != k->len)
-    return false;
-  cleanup_free char *key = xmalloc(k->len ? k->len : 1);
-  if (!read_exact(fd, key, k->len) || memcmp(key, k->data, k->len) != 0 ||
-      !read_exact(fd, &flags, sizeof flags) || !read_exact(fd, &n, sizeof n) ||
-      n == 0 || n > MAX_INSNS)
-    return false;
-  struct sock_filter *insns = xcalloc(n, sizeof *insns);
-  char extra;
-  if (!read_exact(fd, insns, n * sizeof *insns) || read(fd, &extra, 1) != 0) {
-    free(insns);
+  cleanup_free char *file = NULL;
+  size_t len = 0;
+  hd_error_t err = NULL;
+  if (hd_read_file_at(dirfd, name, MAX_FILE, &file, &len, &err) < 0) {
+    hd_error_free(&err); /* a miss */
     return false;
   }
+  file_head head;
+  uint32_t flags, n;
+  size_t at = sizeof head + k->len;
+  if (len < at + sizeof flags + sizeof n)
+    return false;
+  memcpy(&head, file, sizeof head);
+  if (head.key_len != k->len || memcmp(file + sizeof head, k->data, k->len))
+    return false;
+  memcpy(&flags, file + at, sizeof flags);
+  memcpy(&n, file + at + sizeof flags, sizeof n);
+  at += sizeof flags + sizeof n;
+  if (n == 0 || n > MAX_INSNS || len != at + n * sizeof(struct sock_filter))
+    return false;
+  struct sock_filter *insns = xcalloc(n, sizeof *insns);
+  memcpy(insns, file + at, n * sizeof *insns);
   *out = (hd_seccomp_prog){.insns = insns, .len = n, .flags = flags};
   return true;
 }
