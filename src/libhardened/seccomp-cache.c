@@ -169,7 +169,8 @@ static bool cache_lookup(int dirfd, const char *name, const key_buf *k,
   if (len < at + sizeof flags + sizeof n)
     return false;
   memcpy(&head, file, sizeof head);
-  if (head.key_len != k->len || memcmp(file + sizeof head, k->data, k->len))
+  if (head.key_len != k->len ||
+      memcmp(file + sizeof head, k->data, k->len) != 0)
     return false;
   memcpy(&flags, file + at, sizeof flags);
   memcpy(&n, file + at + sizeof flags, sizeof n);
