@@ -82,11 +82,15 @@ docker_cgroup() {
 
 # Run a command under a pseudo-terminal of ROWSxCOLS: docker -t needs its
 # client to sit on a tty.  `script` is util-linux, present everywhere.
+# script(1) hands its -c string to $SHELL, and printf %q may quote with
+# bash's $'...' (for a newline, say), which dash reads as a literal '$'
+# followed by a quoted string: so the shell is pinned to bash here, not
+# taken from whoever runs the tests (CI's is /bin/sh).
 with_tty() {
   local rows=$1 cols=$2 cmd
   shift 2
   cmd=$(printf '%q ' "$@")
-  timeout -k 5 "${HD_TIMEOUT:-120}" \
+  SHELL=$BASH timeout -k 5 "${HD_TIMEOUT:-120}" \
     script -qec "stty rows $rows cols $cols; $cmd" /dev/null </dev/null
 }
 
