@@ -21,17 +21,22 @@ passed=0
 failed=0
 skipped=0
 
-# Unit tests: each binary's last line is "N passed, M failed".
+# A command prefix for the test binaries and bats (run_layouts sets it to
+# enter another cgroup layout); empty: the host as it is.
+RUN_IN=()
+
+# Unit tests: each binary's last line is "N passed, M failed".  With an
+# argument, only test-NAME binaries matching that glob.
 run_unit_tests() {
-  local bin out last p f rc
+  local only=${1:-*} bin out last p f rc
   [[ -n $UNIT_DIR && -d $UNIT_DIR ]] || {
     echo "# no UNIT_DIR: unit tests not run"
     return
   }
-  for bin in "$UNIT_DIR"/test-*; do
+  for bin in "$UNIT_DIR"/test-$only; do
     [[ -f $bin && -x $bin ]] || continue
     echo "# unit: ${bin##*/}"
-    out=$("$bin" 2>&1)
+    out=$("${RUN_IN[@]}" "$bin" 2>&1)
     rc=$?
     printf '%s\n' "$out" | sed 's/^/#   /'
     last=$(printf '%s\n' "$out" | tail -n1)
@@ -51,21 +56,27 @@ run_unit_tests() {
   done
 }
 
-# One bats directory: TAP on stdout, counted line by line.
+# One bats directory, when it holds tests.
 run_bats_dir() {
-  local dir=$1 line
+  local dir=$1
   [[ -d $dir ]] || return 0
   compgen -G "$dir/*.bats" >/dev/null || return 0
+  run_bats "$dir"
+}
+
+# bats on directories or files: TAP on stdout, counted line by line.
+run_bats() {
+  local line
   if ! command -v bats >/dev/null; then
-    echo "# bats not installed: $dir counts as one failure"
+    echo "# bats not installed: $* counts as one failure"
     failed=$((failed + 1))
     return
   fi
-  echo "# bats: $dir (HARDENED_BINARY=$HARDENED_BINARY)"
+  echo "# bats: $* (HARDENED_BINARY=$HARDENED_BINARY)"
   local tap rc nf=0
   tap=$(mktemp)
   # shellcheck disable=SC2086
-  bats --tap ${BATS_FLAGS:-} "$dir" 2>&1 | tee "$tap"
+  "${RUN_IN[@]}" bats --tap ${BATS_FLAGS:-} "$@" 2>&1 | tee "$tap"
   rc=${PIPESTATUS[0]}
   while IFS= read -r line; do
     case $line in
@@ -101,9 +112,32 @@ run_tool() {
   fi
 }
 
+# The cgroup layouts this host can show besides its own
+# (tests/cgroup-layout.sh: on a hybrid host, v1 alone and cgroup2 alone),
+# each in a private mount namespace: the cgroup unit test, and the
+# integration files that create, limit, update and delete cgroups, again
+# in each.  A layout without a pids controller (cgroup2 of a hybrid host,
+# whose controllers v1 holds) cannot give a container the pids limit the
+# policy requires, so there only the refusal is tested.
+run_layouts() {
+  local layout it=$SRCDIR/tests/integration
+  for layout in $("$SRCDIR/tests/cgroup-layout.sh" list); do
+    echo "# cgroup layout: $layout"
+    RUN_IN=(env HD_CGROUP_LAYOUT="$layout" "$SRCDIR/tests/cgroup-layout.sh" "$layout")
+    run_unit_tests cgroup
+    if "$SRCDIR/tests/cgroup-layout.sh" usable "$layout"; then
+      run_bats "$it/cgroups.bats" "$it/lifecycle.bats" "$it/manage.bats" \
+        "$it/run.bats"
+    else
+      run_bats "$SRCDIR/tests/layouts/no-pids-controller.bats"
+    fi
+    RUN_IN=()
+  done
+}
+
 # HD_SUITES picks suites (the sanitizer tree in check.sh runs only
 # "unit integration"); default: all of them.
-: "${HD_SUITES:=unit valgrind integration security stress engines fuzz lint}"
+: "${HD_SUITES:=unit valgrind integration layouts security stress engines fuzz lint}"
 want() { [[ " $HD_SUITES " == *" $1 "* ]]; }
 
 want unit && run_unit_tests
@@ -111,6 +145,7 @@ want unit && run_unit_tests
 [[ -n $UNIT_DIR ]] && want valgrind &&
   run_tool "$SRCDIR/tests/valgrind.sh" "$UNIT_DIR"
 want integration && run_bats_dir "$SRCDIR/tests/integration"
+want layouts && run_layouts
 # The hardening suite (owned separately); picked up when it exists.
 want security && run_bats_dir "$SRCDIR/tests/security"
 want security && run_bats_dir "$SRCDIR/tests/security/docker" # the same, through dockerd

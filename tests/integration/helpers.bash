@@ -22,6 +22,8 @@ done
 unset _dir
 
 : "${HARDENED_BINARY:=hardened}"
+# Run again in another cgroup layout (tests/run-tests.sh, run_layouts).
+[[ -z ${HD_CGROUP_LAYOUT:-} ]] || BATS_TEST_NAME_PREFIX="cgroup $HD_CGROUP_LAYOUT: "
 HD_ORIG_TMPDIR=${BATS_RUN_TMPDIR}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 CG_CONTROLLERS=(pids memory cpu cpuacct cpuset devices freezer blkio)
