@@ -8,14 +8,21 @@
  * the compiled program depends on:
  *   - every field of linux.seccomp, in a fixed binary encoding;
  *   - libseccomp's version and the API level it found in the kernel
- *     (both change the BPF it emits).
+ *     (both change the BPF it emits), and hardened's own version (its
+ *     code turns the spec into libseccomp rules: a fixed hardened must
+ *     not go on loading what an older one compiled).
  * The hash is only a file name. A cache file holds the whole encoding,
  * and a hit needs a byte-for-byte match, so a spec written to collide
  * with another one's hash still gets its own filter.
  *
  * The directory is trusted only when it is ours and nobody else can
  * write it; otherwise the cache is skipped. Anything odd in a file (a
- * short read, a wrong size) is a miss, and the file is rewritten.
+ * short read, a wrong size, a checksum that does not match, as a file
+ * torn by a crash would have) is a miss, and the file is rewritten.
+ * Containers started together on one new profile all miss at once; one
+ * of them stores (it holds the directory's flock), the others skip. The
+ * store writes a fixed temporary name and renames it, so two writers on
+ * one file would mix their bytes without that lock.
  *
  * Specs are untrusted, so the cache is bounded: 1024 slots (the hash's
  * top 10 bits name the file; two filters sharing a slot take turns) and
@@ -35,14 +42,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define CACHE_MAGIC "hardened-seccomp-1\n"
+#define CACHE_MAGIC "hardened-seccomp-2\n"
 #define MAX_INSNS BPF_MAXINSNS
 #define MAX_KEY (64u << 10)
-#define MAX_FILE (sizeof(file_head) + MAX_KEY + 8 + MAX_INSNS * 8)
+#define MAX_FILE (sizeof(file_head) + MAX_KEY + 8 + MAX_INSNS * 8 + 8)
 
 /* ---- the key: a length-prefixed encoding of the filter ---- */
 
@@ -79,6 +87,7 @@ static void key_strs(key_buf *k, char *const *v, size_t n) {
 static void encode_filter(key_buf *k, const oci_seccomp *s) {
   const struct scmp_version *v = seccomp_version();
   key_put(k, CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
+  key_str(k, HD_VERSION);
   key_u64(k, v ? v->major * 1000000u + v->minor * 1000u + v->micro : 0);
   key_u64(k, seccomp_api_get());
   key_u64(k, (uint64_t)s->default_action);
@@ -104,7 +113,9 @@ static void encode_filter(key_buf *k, const oci_seccomp *s) {
   }
 }
 
-/* FNV-1a, 64 bits: a file name, not an integrity check. */
+/* FNV-1a, 64 bits: a file name, and a cache file's checksum against
+ * torn writes. Not against an attacker: nobody else can write the
+ * directory. */
 static uint64_t fnv1a(const char *p, size_t n) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (size_t i = 0; i < n; i++) {
@@ -117,7 +128,7 @@ static uint64_t fnv1a(const char *p, size_t n) {
 /* ---- the cache directory and its files ---- */
 
 /* File layout: u64 key length, the key, u32 seccomp() flags, u32 number
- * of instructions, the instructions. */
+ * of instructions, the instructions, then the u64 FNV-1a of all that. */
 typedef struct {
   uint64_t key_len;
 } file_head;
@@ -175,7 +186,12 @@ static bool cache_lookup(int dirfd, const char *name, const key_buf *k,
   memcpy(&flags, file + at, sizeof flags);
   memcpy(&n, file + at + sizeof flags, sizeof n);
   at += sizeof flags + sizeof n;
-  if (n == 0 || n > MAX_INSNS || len != at + n * sizeof(struct sock_filter))
+  size_t end = at + n * sizeof(struct sock_filter);
+  uint64_t sum;
+  if (n == 0 || n > MAX_INSNS || len != end + sizeof sum)
+    return false;
+  memcpy(&sum, file + end, sizeof sum);
+  if (sum != fnv1a(file, end))
     return false;
   struct sock_filter *insns = xcalloc(n, sizeof *insns);
   memcpy(insns, file + at, n * sizeof *insns);
@@ -193,11 +209,17 @@ static void cache_store(int dirfd, const char *name, const key_buf *k,
   key_put(&f, &p->flags, sizeof p->flags);
   key_put(&f, &n, sizeof n);
   key_put(&f, p->insns, p->len * sizeof *p->insns);
+  uint64_t sum = fnv1a(f.data, f.len);
+  key_put(&f, &sum, sizeof sum);
+  /* Released by closing lock_fd. */
+  cleanup_close int lock_fd =
+      openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   hd_error_t err = NULL;
-  if (hd_write_file_atomic_at(dirfd, name, f.data, f.len, 0600, &err) < 0) {
+  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) < 0)
+    hd_debug("seccomp cache: another store is under way; not stored");
+  else if (hd_write_file_atomic_at(dirfd, name, f.data, f.len, 0600, &err) < 0)
     hd_debug("seccomp cache: %s", err->msg);
-    hd_error_free(&err);
-  }
+  hd_error_free(&err);
   free(f.data);
 }
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -161,6 +162,23 @@ static void test_hit_and_miss(const char *dir) {
   hd_error_free(&err);
 }
 
+/* Invert the byte `back` bytes before the end of path (back 9: the last
+ * byte of the last instruction, just before the 8-byte checksum). */
+static int flip_byte_before_end(const char *path, off_t back) {
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  struct stat st;
+  unsigned char c;
+  int rc = -1;
+  if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > back &&
+      pread(fd, &c, 1, st.st_size - back) == 1) {
+    c = (unsigned char)~c;
+    rc = pwrite(fd, &c, 1, st.st_size - back) == 1 ? 0 : -1;
+  }
+  if (fd >= 0)
+    close(fd);
+  return rc;
+}
+
 /* A file planted under filter A's name, holding filter B: A gets A. */
 static void test_planted_file(const char *dir_a, const char *dir_b) {
   hd_error_t err = NULL;
@@ -181,6 +199,12 @@ static void test_planted_file(const char *dir_a, const char *dir_b) {
   hd_seccomp_prog_clear(&got);
   /* A truncated file is a miss too. */
   CHECK(file_a && truncate(file_a, 40) == 0);
+  CHECK(hd_seccomp_compile(a, dir_a, &got, &err) == 0);
+  CHECK(same_prog(&got, &pa));
+  hd_seccomp_prog_clear(&got);
+  /* So is a file of the right size and key whose program changed (as a
+   * write torn by a crash could leave it): the checksum catches it. */
+  CHECK(file_a && flip_byte_before_end(file_a, 9) == 0);
   CHECK(hd_seccomp_compile(a, dir_a, &got, &err) == 0);
   CHECK(same_prog(&got, &pa));
   hd_seccomp_prog_clear(&got);
@@ -249,6 +273,37 @@ static void test_no_filter(void) {
   CHECK(getppid_in_child(&p) == 0);
 }
 
+/* While another process stores (it holds the directory's flock), a miss
+ * is compiled and not stored; once the lock is free, it is. */
+static void test_store_while_locked(const char *dir) {
+  hd_error_t err = NULL;
+  oci_seccomp *f = small_filter(44);
+  hd_seccomp_prog p = {0};
+  CHECK(hd_seccomp_compile(f, dir, &p, &err) == 0); /* makes dir */
+  hd_seccomp_prog_clear(&p);
+  char *file = only_file(dir);
+  CHECK(file && unlink(file) == 0);
+  free(file);
+  int lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  CHECK(lock_fd >= 0 && flock(lock_fd, LOCK_EX) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    hd_seccomp_prog q = {0};
+    hd_error_t e = NULL;
+    _exit(hd_seccomp_compile(f, dir, &q, &e) == 0 && q.len > 0 ? 0 : 1);
+  }
+  int st = 0;
+  CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  CHECK(count_files(dir) == 0);
+  close(lock_fd);
+  CHECK(hd_seccomp_compile(f, dir, &p, &err) == 0);
+  CHECK(count_files(dir) == 1);
+  CHECK(getppid_in_child(&p) == 44);
+  hd_seccomp_prog_clear(&p);
+  free_small(f);
+  hd_error_free(&err);
+}
+
 static void remove_dir(const char *dir) {
   char *f;
   while ((f = only_file(dir)) != NULL) {
@@ -271,8 +326,8 @@ int main(void) {
   char base[] = "/tmp/hd-seccomp-unit.XXXXXX";
   if (mkdtemp(base) == NULL)
     return 1;
-  char *dirs[5];
-  for (int i = 0; i < 5; i++)
+  char *dirs[6];
+  for (int i = 0; i < 6; i++)
     dirs[i] = xasprintf("%s/c%d", base, i);
   test_no_filter();
   test_hit_and_miss(dirs[0]);
@@ -280,7 +335,8 @@ int main(void) {
   mkdir(dirs[3], 0700);
   test_untrusted_dir(dirs[3]);
   test_shared_slot(dirs[4]);
-  for (int i = 0; i < 5; i++) {
+  test_store_while_locked(dirs[5]);
+  for (int i = 0; i < 6; i++) {
     remove_dir(dirs[i]);
     free(dirs[i]);
   }
