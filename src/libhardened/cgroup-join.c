@@ -15,8 +15,8 @@
  *
  * The files are opened by the runtime before the fork. The kernel checks
  * the opener's credentials (file->f_cred) for a v1 move, so the child can
- * place itself after it entered a new user namespace, before its id maps
- * are written. */
+ * place itself from inside a new user namespace, where its own
+ * credentials would not be enough. */
 #define _GNU_SOURCE
 #include "cgroup-internal.h"
 #include "log.h"
@@ -100,10 +100,15 @@ pid_t hd_cgroup_clone(hd_cgroup *cg, unsigned long ns_flags, bool *v2_placed) {
   pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
   if (pid >= 0 || (!*v2_placed && errno != ENOSYS))
     return pid;
-  /* No clone3, one without CLONE_INTO_CGROUP (before 5.7), or a caller
-   * whose credentials may not write there (a joined user namespace):
-   * the child moves itself through the fd the runtime opened. A real
-   * failure (EAGAIN, ENOMEM) fails again below with its own errno. */
+  /* Only these mean "not this way": no clone3, one without
+   * CLONE_INTO_CGROUP (before 5.7), or a caller whose credentials may not
+   * write there (a joined user namespace). Then the child moves itself
+   * through the fd the runtime opened. Anything else is the answer: EAGAIN
+   * from the cgroup's pids.max above all, which a move would get around
+   * (the kernel checks the limit on fork, not on migration). */
+  if (errno != ENOSYS && errno != E2BIG && errno != EINVAL && errno != EPERM &&
+      errno != EACCES)
+    return -1;
   *v2_placed = false;
   return (pid_t)syscall(SYS_clone, ns_flags | SIGCHLD, 0, 0, 0, 0);
 }
