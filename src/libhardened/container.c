@@ -218,8 +218,7 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
   ctx->state_dir_made = true;
   if (hd_state_dir_lock(ctx->state_fd, err) < 0)
     return -1;
-  if (hd_state_dir_open_for_init(ctx->root_fd, opts->id, &ctx->init_dir_fd,
-                                 err) < 0)
+  if (hd_state_dir_open_for_init(ctx->state_fd, &ctx->init_dir_fd, err) < 0)
     return -1;
   ctx->created = hd_now_rfc3339();
   const oci_linux *lnx = ctx->spec->linux_;

@@ -170,10 +170,11 @@ int hd_state_dir_remove(int root_fd, const char *id, hd_error_t *err) {
   return 0;
 }
 
-int hd_state_dir_open_for_init(int root_fd, const char *id, int *out_fd,
-                               hd_error_t *err) {
+int hd_state_dir_open_for_init(int state_fd, int *out_fd, hd_error_t *err) {
   hd_error_t why = NULL;
-  int fd = hd_clone_tree(root_fd, id, false, "state dir", &why);
+  /* From the fd create made and locked, not the id again: the same
+   * directory, with no second lookup. */
+  int fd = hd_clone_tree(state_fd, "", false, "state dir", &why);
   if (fd >= 0 &&
       hd_set_mount_flags(fd, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0,
                          false, "state dir", &why) < 0) {
@@ -183,10 +184,11 @@ int hd_state_dir_open_for_init(int root_fd, const char *id, int *out_fd,
   if (fd < 0) {
     hd_debug("%s; the init gets the state dir itself", why->msg);
     hd_error_free(&why);
-    fd = openat(root_fd, id, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    /* A file of its own, not a dup: the lock stays the runtime's. */
+    fd = openat(state_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   }
   if (fd < 0)
-    return hd_error_set(err, errno, "opening state dir for \"%s\"", id);
+    return hd_error_set(err, errno, "opening the state dir for the init");
   *out_fd = fd;
   return 0;
 }

@@ -36,9 +36,9 @@ int hd_state_read_config(int dir_fd, oci_spec **out, hd_error_t *err);
  * read-only, nosuid/nodev/noexec copy of the container's dir, so that the
  * one host directory the init holds until `start` leads nowhere else
  * (".." at the root of a detached mount stays there). A plain O_PATH fd
- * of the dir where the kernel cannot clone mounts. */
-int hd_state_dir_open_for_init(int root_fd, const char *id, int *out_fd,
-                               hd_error_t *err);
+ * of the dir where the kernel cannot clone mounts. state_fd: the dir, as
+ * hd_state_dir_create opened it. */
+int hd_state_dir_open_for_init(int state_fd, int *out_fd, hd_error_t *err);
 /* Remove the dir and everything the runtime put in it. Missing is fine. */
 int hd_state_dir_remove(int root_fd, const char *id, hd_error_t *err);
 
