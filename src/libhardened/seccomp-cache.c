@@ -225,14 +225,16 @@ static void cache_store(int dirfd, const char *name, const key_buf *k,
 
 /* ---- compiling ---- */
 
-static uint32_t filter_flags(const oci_seccomp *s) {
-  uint32_t flags = 0;
-  for (size_t i = 0; i < s->flags_len; i++) {
-    if (strcmp(s->flags[i], "SECCOMP_FILTER_FLAG_LOG") == 0)
-      flags |= SECCOMP_FILTER_FLAG_LOG;
-    else if (strcmp(s->flags[i], "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
-      flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
-  }
+/* The seccomp() flags the program must be loaded with, read back from
+ * the attributes hd_seccomp_build set from linux.seccomp.flags: that
+ * function alone knows the spec's flag names. */
+static uint32_t kernel_flags(scmp_filter_ctx ctx) {
+  uint32_t flags = 0, on = 0;
+  if (seccomp_attr_get(ctx, SCMP_FLTATR_CTL_LOG, &on) == 0 && on)
+    flags |= SECCOMP_FILTER_FLAG_LOG;
+  on = 0;
+  if (seccomp_attr_get(ctx, SCMP_FLTATR_CTL_SSB, &on) == 0 && on)
+    flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
   return flags;
 }
 
@@ -244,6 +246,7 @@ static int compile_now(const oci_seccomp *s, hd_seccomp_prog *out,
   struct sock_filter *insns = xcalloc(MAX_INSNS, sizeof *insns);
   size_t len = 0;
   int rc = hd_seccomp_export_into(ctx, insns, MAX_INSNS, &len, err);
+  uint32_t flags = kernel_flags(ctx);
   seccomp_release(ctx);
   if (rc < 0) {
     free(insns);
@@ -251,7 +254,7 @@ static int compile_now(const oci_seccomp *s, hd_seccomp_prog *out,
   }
   *out = (hd_seccomp_prog){.insns = xrealloc(insns, len * sizeof *insns),
                            .len = len,
-                           .flags = filter_flags(s)};
+                           .flags = flags};
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -304,6 +305,29 @@ static void test_store_while_locked(const char *dir) {
   hd_error_free(&err);
 }
 
+/* linux.seccomp.flags reach the program's seccomp() flags, fresh and
+ * from the cache, and the program still loads with them. */
+static void test_flags_kept(const char *dir) {
+  hd_error_t err = NULL;
+  oci_seccomp *f = small_filter(45);
+  char *flags[] = {"SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"};
+  f->flags = flags;
+  f->flags_len = 2;
+  hd_seccomp_prog fresh = {0}, cached = {0};
+  CHECK(hd_seccomp_compile(f, dir, &fresh, &err) == 0);
+  CHECK(fresh.flags ==
+        (SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW));
+  CHECK(hd_seccomp_compile(f, dir, &cached, &err) == 0);
+  CHECK(same_prog(&fresh, &cached));
+  CHECK(getppid_in_child(&cached) == 45);
+  hd_seccomp_prog_clear(&fresh);
+  hd_seccomp_prog_clear(&cached);
+  f->flags = NULL;
+  f->flags_len = 0;
+  free_small(f);
+  hd_error_free(&err);
+}
+
 static void remove_dir(const char *dir) {
   char *f;
   while ((f = only_file(dir)) != NULL) {
@@ -326,8 +350,8 @@ int main(void) {
   char base[] = "/tmp/hd-seccomp-unit.XXXXXX";
   if (mkdtemp(base) == NULL)
     return 1;
-  char *dirs[6];
-  for (int i = 0; i < 6; i++)
+  char *dirs[7];
+  for (int i = 0; i < 7; i++)
     dirs[i] = xasprintf("%s/c%d", base, i);
   test_no_filter();
   test_hit_and_miss(dirs[0]);
@@ -336,7 +360,8 @@ int main(void) {
   test_untrusted_dir(dirs[3]);
   test_shared_slot(dirs[4]);
   test_store_while_locked(dirs[5]);
-  for (int i = 0; i < 6; i++) {
+  test_flags_kept(dirs[6]);
+  for (int i = 0; i < 7; i++) {
     remove_dir(dirs[i]);
     free(dirs[i]);
   }
