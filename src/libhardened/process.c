@@ -204,6 +204,10 @@ static int enter_cwd(const char *cwd, hd_error_t *err) {
   if (chdir(cwd) < 0)
     return hd_error_set(err, errno,
                         "chdir to cwd (\"%s\") set in config.json failed", cwd);
+  /* Each failure below means the same thing, so errno is not passed on:
+   * a cwd not reachable from our root (a detached mount's, like the
+   * state dir the init holds) makes getcwd fail with ENOENT or EACCES
+   * or print "(unreachable)", and reporting that errno was misleading. */
   char buf[PATH_MAX];
   struct stat here, there;
   if (getcwd(buf, sizeof buf) == NULL || buf[0] != '/' ||
