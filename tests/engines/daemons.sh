@@ -6,7 +6,9 @@
 #                           writes DIR/env (source it for DOCKER_HOST etc.).
 #                           With PID, a guard stops them once PID is gone, so
 #                           a killed test run cannot leak them.
-#   daemons.sh stop DIR     stop them by the pids recorded in DIR, then
+#   daemons.sh stop DIR     stop them by the pids recorded in DIR, remove
+#                           the engines' parent cgroups that start did not
+#                           find (non-zero when one is still in use), then
 #                           remove DIR
 #
 # Nothing is shared with a system docker or containerd: each daemon gets its
@@ -92,6 +94,39 @@ start_guard() {
     </dev/null >/dev/null 2>&1 3>&- &
 }
 
+# The parent cgroups the engines driven through these daemons put their
+# containers under and never remove: dockerd's /docker, podman's
+# /libpod_parent (with conmon's cgroup in it) and containerd's namespace
+# of tests/engines/ctr.bats, /hardened-test.  The runtime removes each
+# container's own directory; the parents are the engines'.
+ENGINE_CGROUP_PARENTS=(docker libpod_parent hardened-test)
+
+# Every such directory there is now, one a line, in every hierarchy.
+engine_cgroup_parents() {
+  local p
+  for p in "${ENGINE_CGROUP_PARENTS[@]}"; do
+    compgen -G "/sys/fs/cgroup/*/$p/" || true
+    compgen -G "/sys/fs/cgroup/$p/" || true
+  done
+}
+
+# Remove the parents that were not there at start, children first.  One
+# that cannot be removed still holds a process: status 1.
+remove_new_cgroup_parents() {
+  local before=$1/cgroups.before d left rc=0
+  [[ -f $before ]] || return 0
+  while IFS= read -r d; do
+    grep -qxF -- "$d" "$before" && continue
+    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    if [[ -d $d ]]; then
+      left=$(find "$d" -type d | tr '\n' ' ')
+      echo "daemons.sh: cgroups still in use after the engines stopped: $left" >&2
+      rc=1
+    fi
+  done < <(engine_cgroup_parents)
+  return $rc
+}
+
 cmd_start() {
   local dir=$1 guard_pid=${2:-}
   local runtime=${HARDENED_BINARY:?set HARDENED_BINARY to the built binary}
@@ -100,6 +135,7 @@ cmd_start() {
   command -v containerd >/dev/null || die "containerd is not installed"
   command -v dockerd >/dev/null || die "dockerd (docker.io) is not installed"
   mkdir -p "$dir"
+  engine_cgroup_parents >"$dir/cgroups.before"
   # Our own daemon.json (the system's /etc/docker/daemon.json is not read):
   # contrib/docker/daemon.json with the paths of this build and this run,
   # so the shipped snippet is what the tests use for "hardened-strict".
@@ -162,7 +198,10 @@ cmd_stop() {
   while read -r m; do
     umount -l "$m" 2>/dev/null || true
   done < <(awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+  local rc=0
+  remove_new_cgroup_parents "$dir" || rc=1
   rm -rf "$dir"
+  return $rc
 }
 
 case ${1:-} in

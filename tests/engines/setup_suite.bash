@@ -19,8 +19,6 @@ setup_suite() {
     export HD_ENGINES_SKIP=$reason
     return 0
   fi
-  HD_ENGINE_CGROUPS_BEFORE=$(engine_cgroup_parents)
-  export HD_ENGINE_CGROUPS_BEFORE
   # Short path: unix socket paths are limited to 108 bytes.
   HD_ENGINE_DIR=$(mktemp -d /tmp/hd-eng.XXXXXX)
   export HD_ENGINE_DIR
@@ -50,40 +48,6 @@ teardown_suite() {
       --runroot "$HD_ENGINE_DIR/podman-run" system reset -f >/dev/null 2>&1
   fi
   "$BATS_TEST_DIRNAME/daemons.sh" stop "$HD_ENGINE_DIR"
-  remove_engine_cgroups
-}
-
-# The parent cgroups the engines put their containers under and never
-# remove: dockerd's /docker, podman's /libpod_parent (with conmon's cgroup
-# in it) and, for ctr.bats, containerd's namespace /hardened-test.  The
-# runtime removes each container's own directory; a parent is the
-# engine's, so the suite removes the ones that did not exist before it.
-ENGINE_CGROUP_PARENTS=(docker libpod_parent hardened-test)
-
-# Every such directory there is now, one a line, in every hierarchy.
-engine_cgroup_parents() {
-  local p
-  for p in "${ENGINE_CGROUP_PARENTS[@]}"; do
-    compgen -G "/sys/fs/cgroup/*/$p/" || true
-    compgen -G "/sys/fs/cgroup/$p/" || true
-  done
-}
-
-# Remove the parents this run made, children first.  One that cannot be
-# removed still holds a process: a failure.
-remove_engine_cgroups() {
-  local d left ok=0
-  while IFS= read -r d; do
-    [[ -n $d ]] || continue
-    grep -qxF -- "$d" <<<"$HD_ENGINE_CGROUPS_BEFORE" && continue
-    find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
-    if [[ -d $d ]]; then
-      left=$(find "$d" -type d | tr '\n' ' ')
-      echo "cgroups still in use after the engines stopped: $left" >&2
-      ok=1
-    fi
-  done < <(engine_cgroup_parents)
-  return $ok
 }
 
 # A busybox rootfs as a tar: /bin/busybox plus its applets, and an
