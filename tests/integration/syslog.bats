@@ -16,7 +16,7 @@ teardown() {
   hardened_only
   [[ ! -e /dev/log ]] || skip "/dev/log exists: the host's syslog is not replaced"
   local log=$BATS_TEST_TMPDIR/syslog i
-  busybox syslogd -n -S -O "$log" &
+  "$BUSYBOX" syslogd -n -S -O "$log" &
   SYSLOGD_PID=$!
   for ((i = 0; i < 50; i++)); do [[ -S /dev/log ]] && break; sleep 0.1; done
   update_config '.process.user = {uid: 0, gid: 0}'

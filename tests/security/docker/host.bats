@@ -5,7 +5,7 @@
 
 load docker-security-helpers
 
-# run_in_ns TYPE FLAGS...: a container that prints its TYPE namespace.
+# ns_attempt TYPE FLAGS...: a container that prints its TYPE namespace.
 # FLAGS replace --network none only for --net host (docker refuses both).
 ns_attempt() {
   local type=$1
