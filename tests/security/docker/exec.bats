@@ -40,8 +40,7 @@ confined_exec() {
 # kernel syscalls, ptrace of the container's init, memfd_create +
 # execveat, a copied binary in /tmp, a setuid-root binary, port 80 and
 # the fds it was given.
-PROBES='probe userns; probe mount; probe bpf; probe io_uring; probe keyctl
-probe open_by_handle_at /etc/hosts
+PROBES="$(kernel_probes)"'
 probe ptrace 1
 probe memfd_exec
 cp /bin/probe /tmp/p 2>&1; /tmp/p ids 2>&1 | sed "s/^/copy: /"
