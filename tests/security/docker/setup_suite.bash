@@ -55,9 +55,9 @@ teardown_suite() {
 #   /gone    -> $HD_SEC_OUTSIDE/missing         (no such path inside)
 build_escape_image() {
   local tar=$HD_ENGINE_DIR/escape.tar root
-  build_busybox_tar "$tar" || return 1
   root=$(mktemp -d "$HD_ENGINE_DIR/escape.XXXXXX")
-  tar -C "$root" -xf "$tar" || return 1
+  # The engine suite's busybox tar, which its setup has just built.
+  tar -C "$root" -xf "$HD_ENGINE_DIR/rootfs.tar" || return 1
   mkdir -p "$root/suid" "$root$HD_SEC_OUTSIDE"
   gcc -static -O1 -o "$root/bin/probe" \
     "$ENGINES_SRC/../security/helpers/probe.c" || return 1
