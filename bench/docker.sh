@@ -24,6 +24,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 engines=$(cd "$here/../tests/engines" && pwd)
 N=30
 RUNTIMES="hardened crun runc"
@@ -97,6 +99,7 @@ cleanup() {
   local rc=$?
   progress ""
   ((KEEP)) && cp "$ENG"/*.log "$WORK/" 2>/dev/null
+  remove_crun_unified_leftovers docker
   # Containers, shims, daemons (by their recorded pids), mounts, ENG.
   "$engines/daemons.sh" stop "$ENG" || true
   if ((KEEP)); then
@@ -106,7 +109,6 @@ cleanup() {
   fi
   return $rc
 }
-progress() { if [[ -t 2 ]]; then printf '\r\033[K%s' "$*" >&2; fi; }
 trap cleanup EXIT
 
 # --- the daemons ------------------------------------------------------------
@@ -160,13 +162,6 @@ timed() { # timed TAG RT COMMAND...: one timed docker CLI call
     echo "bench/docker: $rt: $tag failed (see $LOG)" >&2
 }
 
-order() { # the runtimes in a rotated order for iteration $1
-  local -a rts
-  read -ra rts <<<"$RUNTIMES"
-  local n=${#rts[@]} i
-  for ((i = 0; i < n; i++)); do printf '%s ' "${rts[(($1 + i) % n)]}"; done
-}
-
 bench_run() {
   local i rt
   for ((i = 0; i < N; i++)); do
@@ -204,7 +199,7 @@ report() {
 }
 
 machine() {
-  echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r)"
+  machine_line
   echo "- cgroups: $CGROUP_NOTE; dockerd: $DRIVER"
   echo "- engine: dockerd $(docker version --format '{{.Server.Version}}'), containerd $(containerd --version | awk '{print $3}') (runc v2 shim), docker CLI $(docker version --format '{{.Client.Version}}')"
   local rt bin

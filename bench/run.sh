@@ -20,6 +20,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 N=50
 QUICK=0
 RUNTIMES="hardened crun runc"
@@ -82,6 +84,7 @@ cleanup() {
       rt_cmd "$rt" delete -f "$id" >/dev/null 2>&1 || true
     done
   done
+  remove_crun_unified_leftovers hdbench
   local d
   for d in /sys/fs/cgroup/*/hdbench; do
     [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
@@ -216,12 +219,6 @@ timed() {
 }
 
 # The runtimes in a rotated order for iteration $1.
-order() {
-  local -a rts=($RUNTIMES)
-  local n=${#rts[@]} i
-  for ((i = 0; i < n; i++)); do printf '%s ' "${rts[(($1 + i) % n)]}"; done
-}
-
 wait_gone() { # wait until pid $1 has exited (zombie or reaped)
   local s i
   for ((i = 0; i < 20000; i++)); do
@@ -231,8 +228,6 @@ wait_gone() { # wait until pid $1 has exited (zombie or reaped)
   done
   return 1
 }
-
-progress() { [[ -t 2 ]] && printf '\r\033[K%s' "$*" >&2 || true; }
 
 # --- lifecycle --------------------------------------------------------------
 bench_run() {
@@ -341,7 +336,7 @@ report() {
 }
 
 machine() {
-  echo "- machine: $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r)"
+  machine_line
   echo "- cgroups: $CGROUP_NOTE"
   local rt
   for rt in $RUNTIMES; do
