@@ -268,6 +268,64 @@ static const char *precheck(const char *s, size_t len) {
   return NULL;
 }
 
+static int key_cmp(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A key given twice: which one counts differs between readers (yajl's
+ * tree keeps both, the kernel gets whatever a writer picked), so the
+ * overlay could check one value and setup use the other. Refused. */
+static int object_duplicates(oci_jp *p, yajl_val obj) {
+  size_t n = obj->u.object.len;
+  if (n < 2)
+    return 0;
+  const char **keys = oci_xcalloc(n, sizeof *keys);
+  memcpy(keys, obj->u.object.keys, n * sizeof *keys);
+  qsort(keys, n, sizeof *keys, key_cmp);
+  const char *dup = NULL;
+  for (size_t i = 1; i < n && dup == NULL; i++)
+    if (strcmp(keys[i - 1], keys[i]) == 0)
+      dup = keys[i];
+  int r = 0;
+  if (dup != NULL) {
+    char *quoted = oci_quote_for_message(dup);
+    char *where = oci_xstrdup(p->len ? p->path : "the top-level object");
+    size_t old = p->len;
+    p->len = 0; /* the message names the path itself */
+    r = oci_jp_fail(p, "duplicate key %s in %s", quoted, where);
+    p->len = old;
+    free(where);
+    free(quoted);
+  }
+  free(keys);
+  return r;
+}
+
+/* Every object of the document, known fields or not. The depth is
+ * bounded by precheck. */
+static int check_duplicates(oci_jp *p, yajl_val v) {
+  if (YAJL_IS_OBJECT(v)) {
+    if (object_duplicates(p, v) < 0)
+      return -1;
+    for (size_t i = 0; i < v->u.object.len; i++) {
+      size_t old = oci_jp_push_key(p, v->u.object.keys[i]);
+      int r = check_duplicates(p, v->u.object.values[i]);
+      oci_jp_pop(p, old);
+      if (r < 0)
+        return -1;
+    }
+  } else if (YAJL_IS_ARRAY(v)) {
+    for (size_t i = 0; i < v->u.array.len; i++) {
+      size_t old = oci_jp_push_index(p, i);
+      int r = check_duplicates(p, v->u.array.values[i]);
+      oci_jp_pop(p, old);
+      if (r < 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
 yajl_val oci_jp_parse_tree(oci_jp *p, const char *json, size_t len) {
   if (memchr(json, '\0', len) != NULL) {
     oci_jp_fail(p, "invalid JSON: NUL byte in input");
@@ -288,6 +346,9 @@ yajl_val oci_jp_parse_tree(oci_jp *p, const char *json, size_t len) {
   if (tree == NULL) {
     squash_to_one_line(msg);
     oci_jp_fail(p, "invalid JSON: %s", msg[0] ? msg : "unknown error");
+  } else if (check_duplicates(p, tree) < 0) {
+    yajl_tree_free(tree);
+    tree = NULL;
   }
   return tree;
 }
@@ -313,14 +374,40 @@ void oci_parse_error_clear(oci_parse_error *e) {
   e->msg = NULL;
 }
 
+/* ---- keys no table knows ---- */
+
+void oci_jp_unknown(oci_jp *p, yajl_val v) {
+  oci_unknown_fields *u = &p->unknown;
+  u->total++;
+  if (u->len == OCI_UNKNOWN_FIELDS_MAX)
+    return; /* counted, not kept: a hostile spec cannot grow the list */
+  u->items = realloc(u->items, (u->len + 1) * sizeof *u->items);
+  if (u->items == NULL)
+    abort();
+  u->items[u->len++] = (oci_kv){.key = oci_xstrdup(p->path),
+                                .value = oci_xstrdup(oci_json_kind(v))};
+}
+
+void oci_unknown_fields_clear(oci_unknown_fields *u) {
+  oci_kv_free(u->items, u->len);
+  *u = (oci_unknown_fields){0};
+}
+
+void oci_unknown_fields_copy(oci_unknown_fields *dst,
+                             const oci_unknown_fields *src) {
+  dst->items = oci_kv_dup(src->items, src->len);
+  dst->len = src->len;
+  dst->total = src->total;
+}
+
 /* ---- field getters ---- */
 
 yajl_val oci_obj_get(yajl_val obj, const char *key) {
   if (obj == NULL || !YAJL_IS_OBJECT(obj))
     return NULL;
   yajl_val found = NULL;
-  /* The last duplicate wins, as in Go's encoding/json that Docker uses. */
-  for (size_t i = 0; i < obj->u.object.len; i++)
+  /* Documents with a key given twice were refused by oci_jp_parse_tree. */
+  for (size_t i = 0; i < obj->u.object.len && found == NULL; i++)
     if (strcmp(obj->u.object.keys[i], key) == 0)
       found = obj->u.object.values[i];
   if (found != NULL && YAJL_IS_NULL(found))

@@ -34,11 +34,18 @@ void oci_kv_free(oci_kv *kv, size_t n);
 
 /* ---- parsing: a cursor that knows the JSON path it is at ---- */
 
-typedef struct {
+typedef struct oci_jp {
   char path[512]; /* "linux.seccomp.syscalls[3].args[0]" */
   size_t len;
-  char *err; /* first error, "path: what" */
+  char *err;                  /* first error, "path: what" */
+  oci_unknown_fields unknown; /* keys no table names, by path */
 } oci_jp;
+
+/* Record the key at the current path as unknown (its value's kind). */
+void oci_jp_unknown(oci_jp *p, yajl_val v);
+void oci_unknown_fields_clear(oci_unknown_fields *u);
+void oci_unknown_fields_copy(oci_unknown_fields *dst,
+                             const oci_unknown_fields *src);
 
 /* Both return the old path length, for oci_jp_pop. */
 size_t oci_jp_push_key(oci_jp *p, const char *key);
@@ -110,18 +117,18 @@ void oci_gen_key_kv(yajl_gen g, const char *key, const oci_kv *kv, size_t n);
 /* The Linux capability names, "CAP_CHOWN" first, in kernel number order. */
 bool oci_capability_known(const char *name);
 
-/* ---- between the spec-*.c files ---- */
-int oci_parse_id_mapping(oci_jp *p, yajl_val v, void *elem);
-int oci_parse_process_obj(oci_jp *p, yajl_val v, void *elem);
-int oci_parse_linux_obj(oci_jp *p, yajl_val v, void *elem);
-int oci_parse_resources_obj(oci_jp *p, yajl_val v, void *elem);
-void oci_gen_id_mappings(yajl_gen g, const char *key, const oci_id_mapping *m,
-                         size_t n);
-void oci_gen_process(yajl_gen g, const oci_process *p);
-void oci_gen_resources(yajl_gen g, const oci_resources *r);
-void oci_gen_linux(yajl_gen g, const oci_linux *l);
-void oci_linux_free(oci_linux *l);
-void oci_capabilities_free(oci_capabilities *c);
+/* ---- the descriptor walk (spec-walk.c) ---- */
+#include "spec-desc.h"
+/* obj is a JSON object; fills the zeroed struct at base. */
+int oci_walk_parse(oci_jp *p, const oci_struct_desc *d, yajl_val obj,
+                   void *base);
+void oci_walk_emit(yajl_gen g, const oci_struct_desc *d, const void *base);
+/* dst already holds a byte copy of src; makes it deep. */
+void oci_walk_dup(const oci_struct_desc *d, void *dst, const void *src);
+void oci_walk_clear(const oci_struct_desc *d, void *base);
+/* "<path>.<key>: <what> <quoted value>"; returns -1. */
+int oci_fail_at(oci_jp *p, const char *key, const char *what,
+                const char *value);
 
 #endif /* OCI_JSON_INTERNAL */
 

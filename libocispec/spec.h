@@ -28,6 +28,18 @@ typedef struct {
   char *value;
 } oci_kv; /* annotations, sysctl, unified */
 
+/* Keys of the input the parser does not know, as JSON paths
+ * ("linux.netDevices", "mounts[2].foo") with the kind of their value
+ * ("an object"). At most OCI_UNKNOWN_FIELDS_MAX are kept; `total` counts
+ * them all. Only the struct a parse returns carries them (a spec's, not
+ * its process's); they are copied by dup and never emitted. */
+#define OCI_UNKNOWN_FIELDS_MAX 32
+typedef struct {
+  oci_kv *items;
+  size_t len;
+  size_t total;
+} oci_unknown_fields;
+
 typedef struct {
   uint32_t container_id;
   uint32_t host_id;
@@ -93,7 +105,7 @@ typedef struct {
   char *command_line; /* Windows-only; accepted and ignored */
   char **env;
   size_t env_len;
-  char *cwd; /* required, absolute */
+  char *cwd;                      /* required, absolute */
   oci_capabilities *capabilities; /* NULL when absent */
   oci_rlimit *rlimits;
   size_t rlimits_len;
@@ -106,7 +118,8 @@ typedef struct {
   char *io_priority_class;
   bool has_io_priority;
   int io_priority;
-  char *scheduler_policy; /* accepted, not acted on yet */
+  char *scheduler_policy;     /* accepted, not acted on yet */
+  oci_unknown_fields unknown; /* oci_process_parse only */
 } oci_process;
 
 typedef struct {
@@ -146,8 +159,9 @@ typedef enum {
   OCI_NS_TIME,
   OCI_NS__COUNT
 } oci_namespace_type;
-const char *oci_namespace_type_name(oci_namespace_type t); /* "pid", "network", ... */
-int oci_namespace_type_from_name(const char *name);        /* -1 if unknown */
+const char *
+oci_namespace_type_name(oci_namespace_type t);      /* "pid", "network", ... */
+int oci_namespace_type_from_name(const char *name); /* -1 if unknown */
 
 typedef struct {
   oci_namespace_type type;
@@ -233,6 +247,19 @@ typedef struct {
 } oci_hugepage_limit;
 
 typedef struct {
+  char *name; /* interface */
+  uint32_t priority;
+} oci_net_priority;
+
+/* linux.resources.network (cgroup v1 net_cls / net_prio). */
+typedef struct {
+  bool has_class_id;
+  uint32_t class_id;
+  oci_net_priority *priorities;
+  size_t priorities_len;
+} oci_network;
+
+typedef struct {
   oci_device_cgroup *devices;
   size_t devices_len;
   oci_memory *memory; /* NULL when absent, likewise below */
@@ -243,6 +270,8 @@ typedef struct {
   size_t hugepage_limits_len;
   oci_kv *unified;
   size_t unified_len;
+  oci_network *network;       /* NULL when absent */
+  oci_unknown_fields unknown; /* oci_resources_parse only */
 } oci_resources;
 
 typedef enum {
@@ -256,8 +285,9 @@ typedef enum {
   OCI_SECCOMP_ACT_LOG,
   OCI_SECCOMP_ACT_NOTIFY,
 } oci_seccomp_action;
-const char *oci_seccomp_action_name(oci_seccomp_action a); /* "SCMP_ACT_ERRNO" */
-int oci_seccomp_action_from_name(const char *name);        /* -1 if unknown */
+const char *
+oci_seccomp_action_name(oci_seccomp_action a);      /* "SCMP_ACT_ERRNO" */
+int oci_seccomp_action_from_name(const char *name); /* -1 if unknown */
 
 typedef enum {
   OCI_SECCOMP_OP_NE, /* SCMP_CMP_NE */
@@ -321,7 +351,7 @@ typedef struct {
   size_t namespaces_len;
   oci_device *devices;
   size_t devices_len;
-  oci_seccomp *seccomp; /* NULL when absent */
+  oci_seccomp *seccomp;     /* NULL when absent */
   char *rootfs_propagation; /* "private", "rprivate", "slave", ... */
   char **masked_paths;
   size_t masked_paths_len;
@@ -342,7 +372,9 @@ typedef struct oci_spec {
   oci_hooks *hooks;
   oci_kv *annotations;
   size_t annotations_len;
-  oci_linux *linux_; /* "linux"; NULL when absent (the name `linux` is a GNU C macro) */
+  oci_linux *linux_; /* "linux"; NULL when absent (the name `linux` is a GNU C
+                        macro) */
+  oci_unknown_fields unknown;
 } oci_spec;
 
 /* Parse a whole config.json. Returns NULL and fills err on failure. */
