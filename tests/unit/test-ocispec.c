@@ -2,6 +2,7 @@
  * valgrind in CI-like checks: every path here must be leak-free. */
 #define _GNU_SOURCE
 #include "features-json.h"
+#include "spec-desc.h"
 #include "spec.h"
 #include "state.h"
 #include "unit.h"
@@ -1032,7 +1033,168 @@ static void test_default_spec(void) {
   }
 }
 
+/* A key given twice is refused wherever it is, naming the key and the
+ * object: the overlay would check one value and the kernel get the other. */
+static void test_duplicate_keys(void) {
+  expect_error("{\"ociVersion\":\"1.2.0\",\"linux\":{\"sysctl\":{"
+               "\"vm.memfd_noexec\":\"2\",\"vm.memfd_noexec\":\"0\"}}}",
+               "duplicate key \"vm.memfd_noexec\" in linux.sysctl");
+  expect_error("{\"ociVersion\":\"1.2.0\",\"ociVersion\":\"1.0.0\"}",
+               "duplicate key \"ociVersion\" in the top-level object");
+  expect_error(PROC(",\"user\":{\"uid\":1,\"gid\":1}"),
+               "duplicate key \"user\" in process");
+  expect_error("{\"ociVersion\":\"1.2.0\",\"mounts\":[{\"destination\":"
+               "\"/a\"},{\"destination\":\"/b\",\"options\":[],\"options\":"
+               "[\"rw\"]}]}",
+               "duplicate key \"options\" in mounts[1]");
+  /* in keys no table knows, too */
+  expect_error("{\"ociVersion\":\"1.2.0\",\"future\":{\"a\":[{\"k\":1,"
+               "\"k\":2}]}}",
+               "duplicate key \"k\" in future.a[0]");
+  /* the same name in different objects is no duplicate */
+  oci_spec *s = parse_str("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":"
+                          "\"r\"},\"linux\":{\"sysctl\":{\"path\":\"1\"}}}",
+                          NULL);
+  CHECK(s != NULL);
+  oci_spec_free(s);
+  oci_parse_error err = {0};
+  const char *proc = "{\"args\":[\"sh\"],\"cwd\":\"/\",\"cwd\":\"/tmp\","
+                     "\"user\":{\"uid\":0,\"gid\":0}}";
+  CHECK(oci_process_parse(proc, strlen(proc), &err) == NULL);
+  CHECK_STR(err.msg, "duplicate key \"cwd\" in the top-level object");
+  oci_parse_error_clear(&err);
+  const char *res = "{\"unified\":{\"cgroup.procs\":\"1\",\"cgroup.procs\":"
+                    "\"2\"}}";
+  CHECK(oci_resources_parse(res, strlen(res), &err) == NULL);
+  CHECK_STR(err.msg, "duplicate key \"cgroup.procs\" in unified");
+  oci_parse_error_clear(&err);
+}
+
+/* Keys no table names are kept by path with their kind, survive dup,
+ * are never emitted, and are capped. */
+static void test_unknown_fields(void) {
+  oci_spec *s =
+      parse_str("{\"ociVersion\":\"1.2.0\",\"futureTopLevel\":{\"x\":1},"
+                "\"mounts\":[{\"destination\":\"/a\",\"tmpcopyup\":true}],"
+                "\"linux\":{\"netDevices\":{},\"resources\":{\"rdma\":{}}}}",
+                NULL);
+  CHECK(s != NULL);
+  if (s == NULL)
+    return;
+  CHECK(s->unknown.len == 4 && s->unknown.total == 4);
+  if (s->unknown.len == 4) {
+    CHECK_STR(s->unknown.items[0].key, "futureTopLevel");
+    CHECK_STR(s->unknown.items[0].value, "an object");
+    CHECK_STR(s->unknown.items[1].key, "mounts[0].tmpcopyup");
+    CHECK_STR(s->unknown.items[1].value, "a boolean");
+    CHECK_STR(s->unknown.items[2].key, "linux.netDevices");
+    CHECK_STR(s->unknown.items[3].key, "linux.resources.rdma");
+  }
+  oci_spec *d = oci_spec_dup(s);
+  CHECK(d && d->unknown.len == 4 && d->unknown.items != s->unknown.items);
+  if (d && d->unknown.len == 4)
+    CHECK_STR(d->unknown.items[3].key, "linux.resources.rdma");
+  char *text = oci_spec_emit(s, false);
+  CHECK(text && strstr(text, "tmpcopyup") == NULL);
+  free(text);
+  oci_spec_free(d);
+  oci_spec_free(s);
+
+  /* a hostile spec cannot grow the list without bound */
+  char *json = malloc(100 * 16 + 64);
+  size_t n = (size_t)sprintf(json, "{\"ociVersion\":\"1.2.0\"");
+  for (int i = 0; i < 100; i++)
+    n += (size_t)sprintf(json + n, ",\"k%d\":%d", i, i);
+  strcpy(json + n, "}");
+  s = parse_str(json, NULL);
+  CHECK(s && s->unknown.len == OCI_UNKNOWN_FIELDS_MAX &&
+        s->unknown.total == 100);
+  oci_spec_free(s);
+  free(json);
+
+  const char *proc = "{\"args\":[\"sh\"],\"cwd\":\"/\",\"user\":{\"uid\":0,"
+                     "\"gid\":0,\"sid\":1}}";
+  oci_process *p = oci_process_parse(proc, strlen(proc), NULL);
+  CHECK(p && p->unknown.len == 1);
+  if (p && p->unknown.len == 1)
+    CHECK_STR(p->unknown.items[0].key, "user.sid");
+  oci_process_free(p);
+  const char *res = "{\"pids\":{\"limit\":5,\"max\":6}}";
+  oci_resources *r = oci_resources_parse(res, strlen(res), NULL);
+  CHECK(r && r->unknown.len == 1);
+  if (r && r->unknown.len == 1)
+    CHECK_STR(r->unknown.items[0].key, "pids.max");
+  oci_resources_free(r);
+}
+
+static void test_network(void) {
+  const char *res = "{\"network\":{\"classID\":1048577,\"priorities\":["
+                    "{\"name\":\"eth0\",\"priority\":500}]}}";
+  oci_resources *r = oci_resources_parse(res, strlen(res), NULL);
+  CHECK(r && r->network && r->network->has_class_id &&
+        r->network->class_id == 1048577 && r->network->priorities_len == 1);
+  if (r && r->network && r->network->priorities_len == 1) {
+    CHECK_STR(r->network->priorities[0].name, "eth0");
+    CHECK(r->network->priorities[0].priority == 500);
+    char *text = oci_resources_emit(r, false);
+    CHECK_STR(text, res);
+    free(text);
+  }
+  oci_resources_free(r);
+  oci_parse_error err = {0};
+  const char *bad = "{\"network\":{\"priorities\":[{\"name\":\"eth0\"}]}}";
+  CHECK(oci_resources_parse(bad, strlen(bad), &err) == NULL);
+  CHECK_STR(err.msg, "network.priorities[0].priority: required field missing");
+  oci_parse_error_clear(&err);
+}
+
+static void count_field(const char *path, const oci_field *f, void *data) {
+  (void)f;
+  size_t *n = data;
+  (*n)++;
+  CHECK(path[0] != '\0' && strstr(path, "..") == NULL);
+}
+
+/* The tables reach every struct: a sample of leaves by path, and the
+ * process and resources tables are the spec's own. */
+static bool has_path_hit;
+static const char *has_path_want;
+static void find_path(const char *path, const oci_field *f, void *data) {
+  (void)f;
+  (void)data;
+  if (strcmp(path, has_path_want) == 0)
+    has_path_hit = true;
+}
+static bool desc_has(const oci_struct_desc *d, const char *prefix,
+                     const char *path) {
+  has_path_hit = false;
+  has_path_want = path;
+  oci_desc_walk(d, prefix, find_path, NULL);
+  return has_path_hit;
+}
+
+static void test_desc_walk(void) {
+  size_t n = 0;
+  oci_desc_walk(&oci_spec_desc, "", count_field, &n);
+  CHECK(n > 100);
+  CHECK(desc_has(&oci_spec_desc, "", "process.user.uid"));
+  CHECK(desc_has(&oci_spec_desc, "", "process.consoleSize.height"));
+  CHECK(desc_has(&oci_spec_desc, "", "mounts[].options"));
+  CHECK(desc_has(&oci_spec_desc, "", "hooks.prestart[].env"));
+  CHECK(desc_has(&oci_spec_desc, "", "linux.resources.memory.limit"));
+  CHECK(desc_has(&oci_spec_desc, "", "linux.resources.network.classID"));
+  CHECK(desc_has(&oci_spec_desc, "", "linux.seccomp.syscalls[].args[].op"));
+  CHECK(desc_has(&oci_process_desc, "process", "process.user.uid"));
+  CHECK(desc_has(&oci_resources_desc, "linux.resources",
+                 "linux.resources.unified"));
+  CHECK(!desc_has(&oci_spec_desc, "", "process.user"));
+}
+
 int main(void) {
+  test_duplicate_keys();
+  test_unknown_fields();
+  test_network();
+  test_desc_walk();
   test_full_config();
   test_round_trip();
   test_dup();
