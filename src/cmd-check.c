@@ -6,6 +6,7 @@
 #include "error.h"
 #include "json-util.h"
 #include "log.h"
+#include "overlay-fields.h"
 #include "overlay.h"
 #include "policy.h"
 #include "spec.h"
@@ -26,6 +27,18 @@ static void print_text(const hd_overrides *ov) {
 static void print_json(const hd_overrides *ov) {
   cleanup_free char *json = oci_overrides_emit(ov->items, ov->len, false);
   printf("%s\n", json ? json : "[]");
+}
+
+/* The field-rule table, one tab-separated line per parsed field: path,
+ * kind, rule ("-" when a passed field needs none), what the rule does or
+ * why passing is safe. */
+static int print_fields(void) {
+  size_t n = 0;
+  const hd_field_rule *rows = hd_field_rules(&n);
+  for (size_t i = 0; i < n; i++)
+    printf("%s\t%s\t%s\t%s\n", rows[i].path, hd_field_kind_name(rows[i].kind),
+           rows[i].rule ? rows[i].rule : "-", rows[i].why);
+  return 0;
 }
 
 /* Relative bind sources are the bundle's, as at create: look from there. */
@@ -72,11 +85,13 @@ static int check(const hd_global_opts *g, const char *bundle,
 int cmd_check(const hd_global_opts *g, int argc, char **argv) {
   static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
                                        {"format", required_argument, NULL, 'f'},
+                                       {"fields", no_argument, NULL, 'F'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   const char *bundle = NULL, *format = "text";
+  bool fields = false;
   int c;
-  while ((c = getopt_long(argc, argv, "+b:f:h", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "+b:f:Fh", opts, NULL)) != -1) {
     switch (c) {
     case 'b':
       bundle = optarg;
@@ -84,14 +99,22 @@ int cmd_check(const hd_global_opts *g, int argc, char **argv) {
     case 'f':
       format = optarg;
       break;
+    case 'F':
+      fields = true;
+      break;
     case 'h':
       printf("usage: hardened check [--bundle DIR | CONFIG.json] "
-             "[--format text|json]\n");
+             "[--format text|json]\n"
+             "       hardened check --fields\n");
       return 0;
     default:
       return cmd_usage_error("check", "unknown option");
     }
   }
+  if (fields && (bundle || optind < argc))
+    return cmd_usage_error("check", "--fields takes no bundle or config");
+  if (fields)
+    return print_fields();
   if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
     return cmd_usage_error("check", "--format: expected text or json, got %s",
                            format);

@@ -9,6 +9,7 @@
  * Rule names (the <rule> in overrides and refusals) are stable API: they
  * appear in `hardened check`, the state file and the logs. */
 #define _GNU_SOURCE
+#include "overlay-fields.h"
 #include "overlay-internal.h"
 
 #include <errno.h>
@@ -837,7 +838,8 @@ static int read_only_root(hd_ov *c, oci_root *root) {
 /* ---- entry points ---- */
 
 static int harden_spec(hd_ov *c, oci_spec *s) {
-  if (harden_linux(c, s) < 0 || hooks(c, s->hooks) < 0 ||
+  if (hd_ov_fields_spec(c, s) < 0 || harden_linux(c, s) < 0 ||
+      hooks(c, s->hooks) < 0 ||
       read_only_root(c, s->root) < 0 || hd_ov_mounts(c, s) < 0)
     return -1;
   if (s->process)
@@ -890,6 +892,8 @@ int hd_overlay_process(const oci_process *in, const hd_policy *policy,
     return hd_error_set(err, ENOMEM, "overlay: copying the process");
   hd_ov c = {.policy = policy, .ov = overrides, .err = err};
   harden_process(&c, p);
+  hd_ov_fields_process(&c, p, "process");
+  hd_ov_unknown_fields(&c, "process", &p->unknown);
   *out = p;
   return 0;
 }
@@ -905,11 +909,13 @@ int hd_overlay_resources(const oci_resources *in, const hd_policy *policy,
     return hd_error_set(err, ENOMEM, "overlay: copying the resources");
   size_t keep = overrides->len;
   hd_ov c = {.policy = policy, .ov = overrides, .err = err};
-  if (harden_resources(&c, NULL, r, false) < 0) {
+  if (hd_ov_fields_resources(&c, r, "linux.resources") < 0 ||
+      harden_resources(&c, NULL, r, false) < 0) {
     drop_new_overrides(overrides, keep);
     oci_resources_free(r);
     return -1;
   }
+  hd_ov_unknown_fields(&c, "linux.resources", &r->unknown);
   *out = r;
   return 0;
 }

@@ -103,3 +103,61 @@ assert_one_line() {
   run ! hd run --bundle "$BUNDLE" "$CID"
   run ! hd state "$CID"
 }
+
+# A key given twice: Go's encoding/json (docker, runc) takes the last, a
+# C reader may take the first; hardened refuses the document.
+@test "a duplicate sysctl key is refused, naming the key and its path" {
+  hardened_only
+  update_config '.linux.sysctl = {"vm.memfd_noexec": "2"}'
+  sed -i 's/"vm.memfd_noexec": "2"/"vm.memfd_noexec": "2", "vm.memfd_noexec": "0"/' \
+    "$BUNDLE/config.json"
+  run ! hd create --bundle "$BUNDLE" "$CID"
+  assert_one_line
+  assert_output --partial 'config.json: duplicate key "vm.memfd_noexec" in linux.sysctl'
+  run ! hd state "$CID"
+  run ! hd check --bundle "$BUNDLE"
+  assert_output --partial 'duplicate key "vm.memfd_noexec" in linux.sysctl'
+}
+
+@test "a duplicate top-level key is refused" {
+  hardened_only
+  { printf '{"hostname": "a", '; tail -c +2 "$BUNDLE/config.json"; } >"$BUNDLE/c"
+  mv "$BUNDLE/c" "$BUNDLE/config.json"
+  grep -q '"hostname": "hdtest"' "$BUNDLE/config.json"
+  run ! hd create --bundle "$BUNDLE" "$CID"
+  assert_one_line
+  assert_output --partial 'duplicate key "hostname" in the top-level object'
+  run ! hd state "$CID"
+}
+
+@test "check lists the keys hardened does not know; create records them" {
+  hardened_only
+  update_config '.futureKey = 1 | .linux.netDevices = {} | .mounts[0].tmpcopyup = true'
+  run hd check --bundle "$BUNDLE"
+  assert_success
+  assert_line 'unknown-field: futureKey: a number -> (ignored)'
+  assert_line 'unknown-field: linux.netDevices: an object -> (ignored)'
+  assert_line 'unknown-field: mounts[0].tmpcopyup: a boolean -> (ignored)'
+  hd create --bundle "$BUNDLE" "$CID"
+  run hd state "$CID"
+  assert_output --partial 'linux.netDevices'
+  hd delete --force "$CID"
+}
+
+@test "linux.resources.network is refused by rule unsupported" {
+  hardened_only
+  update_config '.linux.resources.network = {classID: 1048577}'
+  run ! hd create --bundle "$BUNDLE" "$CID"
+  assert_one_line
+  assert_output --partial 'refused by policy (unsupported): linux.resources.network.classID'
+  run ! hd state "$CID"
+}
+
+@test "check --fields prints one rule per parsed field" {
+  hardened_only
+  run hd check --fields
+  assert_success
+  assert_line "$(printf 'process.user.uid\tenforced\tnon-root\t0 becomes the policy'"'"'s uid')"
+  assert_line --partial "$(printf 'linux.resources.network.classID\trefused\tunsupported\t')"
+  run ! hd check --fields --bundle "$BUNDLE"
+}
