@@ -161,3 +161,21 @@ assert_one_line() {
   assert_line --partial "$(printf 'linux.resources.network.classID\trefused\tunsupported\t')"
   run ! hd check --fields --bundle "$BUNDLE"
 }
+
+@test "exec --process and update --resources refuse duplicate keys; update refuses network" {
+  hardened_only
+  set_args /bin/sleep 1000
+  run_detached "$CID"
+  printf '%s' '{"args": ["/bin/true"], "cwd": "/", "cwd": "/tmp",
+    "user": {"uid": 1000, "gid": 1000}}' >"$BATS_TEST_TMPDIR/p.json"
+  run ! hd exec --process "$BATS_TEST_TMPDIR/p.json" "$CID"
+  assert_one_line
+  assert_output --partial 'duplicate key "cwd" in the top-level object'
+  run ! hd update -r - "$CID" <<<'{"pids": {"limit": 10, "limit": 20}}'
+  assert_one_line
+  assert_output --partial 'duplicate key "limit" in pids'
+  run ! hd update -r - "$CID" <<<'{"network": {"classID": 1}}'
+  assert_one_line
+  assert_output --partial 'refused by policy (unsupported): linux.resources.network.classID'
+  hd delete --force "$CID"
+}
