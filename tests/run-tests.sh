@@ -148,6 +148,10 @@ want integration && run_bats_dir "$SRCDIR/tests/integration"
 want layouts && run_layouts
 # The hardening suite (owned separately); picked up when it exists.
 want security && run_bats_dir "$SRCDIR/tests/security"
+# The escape suite again against runc: a row where runc holds and hardened
+# does not fails (hardened is never weaker than runc on the same spec).
+want security && command -v runc >/dev/null &&
+  run_tool "$SRCDIR/tests/security/compare.sh" --check "$HARDENED_BINARY" runc
 want security && run_bats_dir "$SRCDIR/tests/security/docker" # the same, through dockerd
 want stress && run_bats_dir "$SRCDIR/tests/stress" # faults, leaks, load
 want engines && run_bats_dir "$SRCDIR/tests/engines" # docker, containerd, podman driving hardened
