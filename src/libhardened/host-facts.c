@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "overlay-internal.h"
 
+#include "hooks.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -169,9 +171,23 @@ static bool is_bind(const oci_mount *m) {
          hd_strv_has(m->options, m->options_len, "rbind");
 }
 
+/* Each executable is opened once (hd_hook_open) and its fd kept for the
+ * run: the overlay judges the fd's real path, and that fd is what runs.
+ * One that does not open has no fact, which the overlay refuses. */
 static void gather_hooks(hd_host_facts *f, const oci_hook *h, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    add_realpath(f, h[i].path);
+  for (size_t i = 0; i < n; i++) {
+    int fd = -1;
+    char *real = NULL;
+    hd_error_t err = NULL;
+    if (h[i].path == NULL || hd_facts_resolved(f, h[i].path))
+      continue;
+    if (hd_hook_open(h[i].path, false, &fd, &real, &err) == 0) {
+      hd_host_facts_add_resolved(f, h[i].path, real);
+      hd_hook_pin(real, fd);
+    }
+    free(real);
+    hd_error_free(&err);
+  }
 }
 
 /* Relative bind sources resolve against the cwd, which is the bundle when

@@ -75,5 +75,7 @@ char *hd_path_clean(const char *p);
 bool hd_path_within(const char *a, const char *b);
 
 int hd_ov_mounts(hd_ov *c, oci_spec *s);
+/* The hook rules (overlay-hooks.c). */
+int hd_ov_hooks(hd_ov *c, oci_hooks *h);
 
 #endif
