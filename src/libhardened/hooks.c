@@ -361,7 +361,10 @@ static void check_exit(hook_run *r) {
   }
 }
 
-/* Returns 0 when the hook exited, -1 on timeout. */
+/* Returns 0 when the hook exited, -1 on timeout. The deadline is
+ * CLOCK_MONOTONIC, checked on every pass and bounding every poll; the
+ * pidfd (5.3) only wakes the loop as soon as the hook exits, and without
+ * one waitpid is polled. Nothing here needs a kernel newer than that. */
 static int supervise(hook_run *r, long long deadline) {
   while (!r->exited) {
     struct pollfd fds[4];

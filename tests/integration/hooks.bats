@@ -129,12 +129,19 @@ add_hook() {
 
 @test "a hook that exceeds its timeout fails create" {
   setup_hooks
-  update_config '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "30"], timeout: 1}]'
+  # A duration no other process on the machine has, so the pgrep below
+  # cannot see someone else's `sleep 30` (a VM running other suites).
+  local duration=30.$$$BATS_TEST_NUMBER
+  update_config '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", $d], timeout: 1}]' \
+    --arg d "$duration"
   set_args /bin/sleep 1000
   run ! hd_create "$CID"
+  if is_hardened; then
+    assert_output --partial "timed out after 1 s"
+  fi
   run ! hd state "$CID"
   # The hook was killed, not left running.
-  run pgrep -f '^sleep 30$'
+  run pgrep -f "^sleep $duration\$"
   assert_failure
 }
 
