@@ -94,13 +94,11 @@ static int open_host_proc_exe(long pid, hd_error_t *err) {
   cleanup_close int pid_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (pid_dir < 0)
     return hd_error_set(err, errno, "%s", dir);
-  if (!same_ns(pid_dir, "pid") || !same_ns(pid_dir, "mnt")) {
-    errno = EPERM;
+  if (!same_ns(pid_dir, "pid") || !same_ns(pid_dir, "mnt"))
     return hd_error_set(err, 0,
                         "%s/exe: process %ld is not a host process (not in "
                         "hardened's pid and mount namespaces)",
                         dir, pid);
-  }
   int fd = openat(pid_dir, "exe", O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return hd_error_set(err, errno, "%s/exe", dir);

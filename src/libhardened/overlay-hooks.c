@@ -157,6 +157,9 @@ static int check_path(hd_ov *c, const char *kind, size_t i, oci_hook *h,
                         "of a host process, for a host hook)",
                         path);
   const char *resolved = hd_facts_resolved(c->host, path);
+  const char *why = hd_facts_unopened(c->host, path);
+  if (resolved == NULL && why)
+    return hd_ov_refuse(c, "hooks", field, "does not open as a hook: %s", why);
   if (resolved == NULL)
     return hd_ov_refuse(c, "hooks", field,
                         "%s does not open as an executable owned by root and "

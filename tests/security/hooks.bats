@@ -35,7 +35,7 @@ make_hook() {
   local attack_output=$output attack_status=$status
   hd delete -f "$victim"
   if is_hardened; then
-    assert_output --partial "hooks.prestart[0].path /proc/$pid/exe"
+    assert_output --partial "hooks.prestart[0].path does not open as a hook: /proc/$pid/exe: process $pid is not a host process"
   fi
   output=$attack_output status=$attack_status expect_refused hooks
   strict_checks || return 0
@@ -108,6 +108,26 @@ make_hook() {
   hd start "$CID"
   wait_for_status "$CID" stopped
   hd delete "$CID"
+  run cat "$HOOKOUT"
+  strict_checks || return 0
+  assert_output checked
+}
+
+@test "hooks: a hook path swapped during create (after the check) runs the checked binary" {
+  make_hook checked
+  make_hook swapped
+  ln -s "$HOOKDIR/checked" "$HOOKDIR/link"
+  # The first prestart hook swaps the second one's symlink: after the
+  # overlay checked it, before it runs.
+  printf '#!/bin/sh\nln -sfn %s %s\n' "$HOOKDIR/swapped" "$HOOKDIR/link" \
+    >"$HOOKDIR/swapper"
+  chmod 755 "$HOOKDIR/swapper"
+  allow_hooks "$HOOKDIR/swapper" "$HOOKDIR/checked" "$HOOKDIR/swapped"
+  update_config '.hooks.prestart = [{path: $s}, {path: $l}]' \
+    --arg s "$HOOKDIR/swapper" --arg l "$HOOKDIR/link"
+  set_args /bin/true
+  run hd run --bundle "$BUNDLE" "$CID" </dev/null
+  [[ $(readlink "$HOOKDIR/link") == "$HOOKDIR/swapped" ]]
   run cat "$HOOKOUT"
   strict_checks || return 0
   assert_output checked

@@ -1,6 +1,7 @@
 /* The overlay against hostile specs and policies. Every rule, the exact
  * refusal messages, the override records, and an input left untouched. */
 #define _GNU_SOURCE
+#include "hooks.h"
 #include "overlay.h"
 #include "policy.h"
 #include "seccomp-baseline.h"
@@ -84,6 +85,8 @@ static hd_host_facts *facts(void) {
   hd_host_facts_add_resolved(f, "/opt/evil", "/opt/evil");
   hd_host_facts_add_resolved(f, "/opt/link-to-tool", "/opt/tool");
   hd_host_facts_add_resolved(f, "/opt/tool", "/opt/tool");
+  hd_host_facts_add_unopened(f, "/proc/99/exe",
+                             "/proc/99/exe: process 99 is not a host process");
   hd_host_facts_add_device(f, "/dev/nvidia0", 'c', 195, 0);
   hd_host_facts_set_memfd_noexec(f, true);
   return f;
@@ -498,6 +501,20 @@ static void test_hook_paths(void) {
                       "/proc/77/exe does not open as an executable owned by "
                       "root and not writable by group or others, without "
                       "/proc magic links");
+  expect_hook_refusal("{\"prestart\":[{\"path\":\"/proc/99/exe\"}]}", NULL,
+                      "refused by policy (hooks): hooks.prestart[0].path "
+                      "does not open as a hook: /proc/99/exe: process 99 is "
+                      "not a host process");
+  /* the one /proc shape a hook may have */
+  long pid = 0;
+  CHECK(hd_hook_is_proc_exe("/proc/42/exe", &pid) && pid == 42);
+  CHECK(!hd_hook_is_proc_exe("/proc/042/exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/42/exe/", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/42/exe/../exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/self/exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/-1/exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc//42/exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/42/root", NULL));
   expect_hook_refusal("{\"poststop\":[{\"path\":\"/opt/evil\"}]}", NULL,
                       "refused by policy (hooks): hooks.poststop[0].path "
                       "/opt/evil (/opt/evil) is not in the policy's hook "
