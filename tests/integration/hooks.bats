@@ -216,3 +216,19 @@ HOOK
   run -0 cat "$HOOKLOG"
   assert_output /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 }
+
+@test "a hook named /proc/<pid>/exe of a host process runs that process's binary (docker's setkey way)" {
+  setup_hooks
+  # A host process of an allowed, root-owned binary, as dockerd is.
+  /bin/sleep 1000 &
+  local host_pid=$!
+  allow_hooks /bin/sleep
+  update_config '.hooks.createRuntime = [{path: $p, args: ["sleep", "0"]}]' \
+    --arg p "/proc/$host_pid/exe"
+  set_args /bin/true
+  run hd_create "$CID"
+  kill "$host_pid"
+  wait "$host_pid" || true
+  assert_success
+  hd delete -f "$CID"
+}
