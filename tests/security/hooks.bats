@@ -28,6 +28,8 @@ make_hook() {
   # to a name an allow-list may hold; busybox run as "sh" on the host
   # would then run as root there.
   allow_hooks "$(readlink "/proc/$pid/exe")" "/proc/$pid/exe" /bin/busybox
+  CGPATH=/hardened-test-${CID}a
+  CG_CHECK+=("$CGPATH")
   make_bundle "$BATS_TEST_TMPDIR/attacker"
   update_config '.hooks.prestart = [{path: $p, args: ["sh", "-c", $c]}]' \
     --arg p "/proc/$pid/exe" --arg c "touch $marker"
