@@ -28,6 +28,7 @@ typedef enum {
   K_BOOL,  /* allow_host_network */
   K_PATHS, /* lists of absolute paths */
   K_DEVICE_PATTERNS,
+  K_HOOK_SHAPES, /* "<absolute path> <glob> <glob> ..." */
 } kind;
 
 typedef enum {
@@ -42,6 +43,7 @@ typedef enum {
   F_ALLOWED_DEVICES,
   F_HOOKS_ALLOWED,
   F_FORBIDDEN_BIND_SOURCES,
+  F_HOOK_ARGS,
   F__COUNT
 } field_id;
 
@@ -64,6 +66,8 @@ static const struct field {
     {"hooks_allowed", F_HOOKS_ALLOWED, K_PATHS, "an array of absolute paths"},
     {"forbidden_bind_sources", F_FORBIDDEN_BIND_SOURCES, K_PATHS,
      "an array of absolute paths"},
+    {"hook_args", F_HOOK_ARGS, K_HOOK_SHAPES,
+     "an array of \"<absolute path> <argv glob>...\" strings"},
 };
 
 typedef struct {
@@ -315,6 +319,14 @@ static int check_list_item(parser *p, const char *s) {
       return fail(p, "expected a pattern below /dev/, got \"%s\"", s);
     return 1;
   }
+  if (p->field->kind == K_HOOK_SHAPES) {
+    if (s[0] != '/' || strchr(s, ' ') == NULL || strstr(s, "  ") != NULL)
+      return fail(p,
+                  "expected \"<absolute path> <argv[0] glob> ...\" with "
+                  "single spaces, got \"%s\"",
+                  s);
+    return 1;
+  }
   if (!clean_absolute(s))
     return fail(p, "expected a clean absolute path, got \"%s\"", s);
   if (p->field->id != F_EXEC_ALLOWED)
@@ -345,6 +357,9 @@ static int add_list_item(parser *p, char *s) {
     break;
   case F_HOOKS_ALLOWED:
     v = &o->hooks_allowed, n = &o->hooks_allowed_len;
+    break;
+  case F_HOOK_ARGS:
+    v = &o->hook_args, n = &o->hook_args_len;
     break;
   default:
     v = &o->forbidden_bind_sources, n = &o->forbidden_bind_sources_len;
@@ -399,7 +414,8 @@ static int on_end_map(void *ctx) {
 static int on_start_array(void *ctx) {
   parser *p = ctx;
   if (p->depth != 1 || p->field == NULL ||
-      (p->field->kind != K_PATHS && p->field->kind != K_DEVICE_PATTERNS))
+      (p->field->kind != K_PATHS && p->field->kind != K_DEVICE_PATTERNS &&
+       p->field->kind != K_HOOK_SHAPES))
     return wrong_type(p, "an array");
   p->depth = 2;
   p->index = 0;
@@ -475,6 +491,7 @@ void oci_policy_file_free(oci_policy_file *p) {
   strv_free(p->exec_allowed, p->exec_allowed_len);
   strv_free(p->allowed_devices, p->allowed_devices_len);
   strv_free(p->hooks_allowed, p->hooks_allowed_len);
+  strv_free(p->hook_args, p->hook_args_len);
   strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
   free(p);
 }

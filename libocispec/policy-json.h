@@ -37,6 +37,10 @@ typedef struct {
   bool has_hooks_allowed; /* replaces the built-in hook allow-list */
   char **hooks_allowed;   /* absolute executable paths */
   size_t hooks_allowed_len;
+  /* "<absolute path> <glob> <glob>...": one allowed argv of that hook,
+   * one fnmatch glob per position (space-separated; no glob has a space) */
+  char **hook_args;
+  size_t hook_args_len;
   char **forbidden_bind_sources; /* added to the built-in list */
   size_t forbidden_bind_sources_len;
 } oci_policy_file;

@@ -9,6 +9,7 @@
 #include "mounts.h"
 #include "namespaces.h"
 #include "process.h"
+#include "seccomp-baseline.h"
 #include "state-dir.h"
 #include "terminal.h"
 
@@ -94,20 +95,35 @@ static int request_runtime_hooks(hd_create_ctx *ctx, hd_error_t *err) {
   return 0;
 }
 
+/* In each startContainer hook's child. The init is already the
+ * container's user with its capabilities and no_new_privs (they come
+ * before the wait for start); with no_new_privs its seccomp filters wait
+ * until just before execve, so the hook loads them itself: it runs as
+ * hardened as the process. Without no_new_privs they are loaded already
+ * and inherited. */
+static int harden_hook_child(void *data) {
+  hd_create_ctx *ctx = data;
+  hd_error_t err = NULL;
+  int rc = 0;
+  if (ctx->spec->process->no_new_privileges &&
+      (hd_seccomp_prog_load(&ctx->seccomp, &err) < 0 ||
+       hd_seccomp_baseline_load(&err) < 0))
+    rc = -1;
+  hd_error_free(&err);
+  return rc;
+}
+
+/* createContainer hooks never get here: the overlay refuses them (rule
+ * "hooks"), as they would run as root before pivot_root. */
 static int run_container_hooks(hd_create_ctx *ctx, bool start,
                                hd_error_t *err) {
   const oci_hooks *h = ctx->spec->hooks;
-  if (h == NULL)
+  if (h == NULL || !start || h->start_container_len == 0)
     return 0;
-  size_t n = start ? h->start_container_len : h->create_container_len;
-  if (n == 0)
-    return 0;
-  cleanup_free char *json =
-      hd_hook_state_json(ctx, start ? "created" : "creating");
-  return start
-             ? hd_hooks_run(h->start_container, n, "startContainer", json, err)
-             : hd_hooks_run(h->create_container, n, "createContainer", json,
-                            err);
+  cleanup_free char *json = hd_hook_state_json(ctx, "created");
+  return hd_hooks_run_in_container(h->start_container, h->start_container_len,
+                                   "startContainer", json, harden_hook_child,
+                                   ctx, err);
 }
 
 /* Mount ns, rootfs, hooks around pivot_root (which also applies the

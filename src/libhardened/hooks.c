@@ -7,15 +7,20 @@
 #include "hooks.h"
 
 #include "log.h"
+#include "safe-path.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -35,6 +40,9 @@ typedef struct {
 
 typedef struct {
   const oci_hook *hook;
+  int exe_fd;
+  hd_hook_child_setup setup;
+  void *setup_data;
   pid_t pid;
   int pidfd;
   int stdin_fd;
@@ -44,6 +52,170 @@ typedef struct {
   bool exited;
   int status;
 } hook_run;
+
+/* ---- the executable: opened once, checked through the fd ---- */
+
+/* "/proc/<digits>/exe": docker's libnetwork-setkey hook names the running
+ * dockerd this way. Every other /proc path is refused by the overlay. */
+bool hd_hook_is_proc_exe(const char *path, long *pid) {
+  const char *p = path;
+  if (strncmp(p, "/proc/", 6) != 0)
+    return false;
+  p += 6;
+  if (!isdigit((unsigned char)*p) || *p == '0')
+    return false;
+  char *end = NULL;
+  errno = 0;
+  long v = strtol(p, &end, 10);
+  if (errno || strcmp(end, "/exe") != 0)
+    return false;
+  if (pid)
+    *pid = v;
+  return true;
+}
+
+static bool same_ns(int pid_dir, const char *name) {
+  cleanup_free char *self = xasprintf("/proc/self/ns/%s", name);
+  cleanup_free char *theirs = xasprintf("ns/%s", name);
+  struct stat a, b;
+  return stat(self, &a) == 0 && fstatat(pid_dir, theirs, &b, 0) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* The one magic link a hook may name: /proc/<pid>/exe of a host process,
+ * one in hardened's own pid and mount namespaces. A container's process
+ * is in a mount namespace of its own (hardened refuses the host's, and
+ * every engine creates one), so its image binary is never reached this
+ * way. The /proc/<pid> directory fd stays tied to that process: if it
+ * exits and the pid is reused, the exe open below fails instead of
+ * reaching the newcomer. */
+static int open_host_proc_exe(long pid, hd_error_t *err) {
+  cleanup_free char *dir = xasprintf("/proc/%ld", pid);
+  cleanup_close int pid_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (pid_dir < 0)
+    return hd_error_set(err, errno, "%s", dir);
+  if (!same_ns(pid_dir, "pid") || !same_ns(pid_dir, "mnt"))
+    return hd_error_set(err, 0,
+                        "%s/exe: process %ld is not a host process (not in "
+                        "hardened's pid and mount namespaces)",
+                        dir, pid);
+  int fd = openat(pid_dir, "exe", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return hd_error_set(err, errno, "%s/exe", dir);
+  return fd;
+}
+
+/* Root owns it and nobody else may change it: otherwise whoever can
+ * write it chooses what runs as root on the host. */
+static int check_exe_fd(int fd, const char *path, hd_error_t *err) {
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return hd_error_set(err, errno, "%s: fstat", path);
+  if (!S_ISREG(st.st_mode))
+    return hd_error_set(err, 0, "%s: not a regular file", path);
+  if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+    return hd_error_set(err, 0,
+                        "%s: not owned by root, or writable by group or "
+                        "others (uid %u, mode %04o)",
+                        path, (unsigned)st.st_uid, st.st_mode & 07777);
+  if (!(st.st_mode & S_IXUSR))
+    return hd_error_set(err, 0, "%s: not executable", path);
+  return 0;
+}
+
+static char *fd_real_path(int fd) {
+  cleanup_free char *link = xasprintf("/proc/self/fd/%d", fd);
+  char buf[PATH_MAX];
+  ssize_t n = readlink(link, buf, sizeof buf - 1);
+  if (n <= 0)
+    return NULL;
+  buf[n] = '\0';
+  return xstrdup(buf);
+}
+
+int hd_hook_open(const char *path, bool exact, int *fd_out, char **real_out,
+                 hd_error_t *err) {
+  *fd_out = -1;
+  *real_out = NULL;
+  long pid = 0;
+  if (path == NULL || path[0] != '/')
+    return hd_error_set(err, 0, "%s: not an absolute path", path ? path : "");
+  /* exact: the path is already a real path the overlay wrote, so any
+   * symlink on it now is a swap. */
+  uint64_t resolve = RESOLVE_NO_MAGICLINKS | (exact ? RESOLVE_NO_SYMLINKS : 0);
+  cleanup_close int fd =
+      !exact && hd_hook_is_proc_exe(path, &pid)
+          ? open_host_proc_exe(pid, err)
+          : hd_openat2(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, resolve);
+  if (fd < 0)
+    return pid ? -1 : hd_error_set(err, errno, "%s", path);
+  if (check_exe_fd(fd, path, err) < 0)
+    return -1;
+  char *real = fd_real_path(fd);
+  if (real == NULL)
+    return hd_error_set(err, errno, "%s: reading its real path", path);
+  if (exact && strcmp(real, path) != 0) {
+    hd_error_set(err, 0, "%s: now resolves to %s", path, real);
+    free(real);
+    return -1;
+  }
+  *real_out = real;
+  *fd_out = hd_steal_fd(&fd);
+  return 0;
+}
+
+/* What hd_host_facts_gather opened for the overlay, kept for the hooks
+ * create runs in the same process (prestart, createRuntime): the file
+ * that was checked is the file that runs. */
+typedef struct {
+  char *real;
+  int fd;
+} pinned_exe;
+static pinned_exe *pinned;
+static size_t pinned_len;
+
+void hd_hook_pin(const char *real, int fd) {
+  for (size_t i = 0; i < pinned_len; i++)
+    if (strcmp(pinned[i].real, real) == 0) {
+      close(fd);
+      return;
+    }
+  pinned = xrealloc(pinned, (pinned_len + 1) * sizeof *pinned);
+  pinned[pinned_len++] = (pinned_exe){.real = xstrdup(real), .fd = fd};
+}
+
+/* A dup of the pinned fd (each run closes its own), else a fresh open of
+ * the real path the hardened spec holds, with no symlinks at all. */
+static int exe_for_host_hook(const char *path, hd_error_t *err) {
+  for (size_t i = 0; i < pinned_len; i++)
+    if (strcmp(pinned[i].real, path) == 0) {
+      int fd = fcntl(pinned[i].fd, F_DUPFD_CLOEXEC, 3);
+      if (fd < 0)
+        return hd_error_set(err, errno, "%s: dup", path);
+      return fd;
+    }
+  int fd = -1;
+  cleanup_free char *real = NULL;
+  if (hd_hook_open(path, true, &fd, &real, err) < 0)
+    return -1;
+  return fd;
+}
+
+/* In the container's namespaces, as its user, after pivot_root: what the
+ * hook may do is what the container's process may do, so only no magic
+ * links and a regular executable are asked for. */
+static int exe_for_container_hook(const char *path, hd_error_t *err) {
+  int fd =
+      hd_openat2(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return hd_error_set(err, errno, "%s", path);
+  struct stat st;
+  if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return hd_error_set(err, 0, "%s: not a regular file", path);
+  }
+  return fd;
+}
 
 static void close_fd(int *fd) {
   if (*fd >= 0)
@@ -68,11 +240,13 @@ static char **hook_envp(const oci_hook *h) {
   return v;
 }
 
-/* In the child: only async-signal-safe calls from here to execve. The
+/* In the child: only async-signal-safe calls from here to execveat (and
+ * the container's seccomp load, in a single-threaded init). The
  * runtime's signal mask and ignored signals would otherwise be inherited
- * by the hook. */
+ * by the hook. The executable's fd stays open across the exec: a script
+ * is run by its interpreter through /dev/fd/<n>. */
 static void __attribute__((noreturn))
-exec_hook(const oci_hook *h, char **argv, char **envp, int in, int out,
+exec_hook(const hook_run *r, char **argv, char **envp, int in, int out,
           int errout) {
   sigset_t all;
   sigemptyset(&all);
@@ -81,7 +255,13 @@ exec_hook(const oci_hook *h, char **argv, char **envp, int in, int out,
   if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(errout, 2) < 0)
     _exit(127);
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-  execve(h->path, argv, envp);
+  if (r->setup && r->setup(r->setup_data) < 0) {
+    static const char no[] = "could not harden the hook's process";
+    (void)!write(2, no, sizeof no - 1);
+    _exit(127);
+  }
+  if (fcntl(r->exe_fd, F_SETFD, 0) == 0)
+    syscall(SYS_execveat, r->exe_fd, "", argv, envp, AT_EMPTY_PATH);
   static const char msg[] = "exec failed: ";
   const char *why = strerror(errno);
   (void)!write(2, msg, sizeof msg - 1);
@@ -105,7 +285,7 @@ static int spawn(hook_run *r, hd_error_t *err) {
   cleanup_free char **envp = hook_envp(r->hook);
   r->pid = fork();
   if (r->pid == 0)
-    exec_hook(r->hook, argv, envp, in[0], out[1], errout[1]);
+    exec_hook(r, argv, envp, in[0], out[1], errout[1]);
   int saved = errno;
   close(in[0]), close(out[1]), close(errout[1]);
   r->stdin_fd = in[1];
@@ -179,7 +359,10 @@ static void check_exit(hook_run *r) {
   }
 }
 
-/* Returns 0 when the hook exited, -1 on timeout. */
+/* Returns 0 when the hook exited, -1 on timeout. The deadline is
+ * CLOCK_MONOTONIC, checked on every pass and bounding every poll; the
+ * pidfd (5.3) only wakes the loop as soon as the hook exits, and without
+ * one waitpid is polled. Nothing here needs a kernel newer than that. */
 static int supervise(hook_run *r, long long deadline) {
   while (!r->exited) {
     struct pollfd fds[4];
@@ -245,10 +428,24 @@ static int report(hook_run *r, const char *phase, hd_error_t *err) {
                       code);
 }
 
+typedef struct {
+  bool in_container;
+  hd_hook_child_setup setup;
+  void *data;
+} run_how;
+
 static int run_one(const oci_hook *h, const char *phase, const char *state,
-                   hd_error_t *err) {
+                   const run_how *how, hd_error_t *err) {
+  const char *path = h->path ? h->path : "";
+  cleanup_close int exe = how->in_container ? exe_for_container_hook(path, err)
+                                            : exe_for_host_hook(path, err);
+  if (exe < 0)
+    return hd_error_wrap(err, "%s hook %s", phase, path);
   hook_run *r = xcalloc(1, sizeof *r);
   *r = (hook_run){.hook = h,
+                  .exe_fd = exe,
+                  .setup = how->setup,
+                  .setup_data = how->data,
                   .pidfd = -1,
                   .stdin_fd = -1,
                   .input = state ? state : "",
@@ -274,15 +471,30 @@ static int run_one(const oci_hook *h, const char *phase, const char *state,
   return ret;
 }
 
-int hd_hooks_run(const oci_hook *hooks, size_t n, const char *phase,
-                 const char *state_json, hd_error_t *err) {
+static int run_all(const oci_hook *hooks, size_t n, const char *phase,
+                   const char *state_json, const run_how *how,
+                   hd_error_t *err) {
   struct sigaction ignore = {.sa_handler = SIG_IGN}, old;
   sigaction(SIGPIPE, &ignore, &old);
   int ret = 0;
   for (size_t i = 0; i < n && ret == 0; i++) {
     hd_debug("running %s hook %s", phase, hooks[i].path);
-    ret = run_one(&hooks[i], phase, state_json, err);
+    ret = run_one(&hooks[i], phase, state_json, how, err);
   }
   sigaction(SIGPIPE, &old, NULL);
   return ret;
+}
+
+int hd_hooks_run(const oci_hook *hooks, size_t n, const char *phase,
+                 const char *state_json, hd_error_t *err) {
+  const run_how how = {.in_container = false};
+  return run_all(hooks, n, phase, state_json, &how, err);
+}
+
+int hd_hooks_run_in_container(const oci_hook *hooks, size_t n,
+                              const char *phase, const char *state_json,
+                              hd_hook_child_setup setup, void *data,
+                              hd_error_t *err) {
+  const run_how how = {.in_container = true, .setup = setup, .data = data};
+  return run_all(hooks, n, phase, state_json, &how, err);
 }

@@ -5,6 +5,8 @@
 #define _GNU_SOURCE
 #include "overlay-internal.h"
 
+#include "hooks.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -46,6 +48,14 @@ void hd_host_facts_add_resolved(hd_host_facts *f, const char *path,
   f->paths = xrealloc(f->paths, (f->paths_len + 1) * sizeof(hd_fact_path));
   f->paths[f->paths_len++] =
       (hd_fact_path){.path = xstrdup(path), .resolved = xstrdup(resolved)};
+}
+
+void hd_host_facts_add_unopened(hd_host_facts *f, const char *path,
+                                const char *why) {
+  f->unopened =
+      xrealloc(f->unopened, (f->unopened_len + 1) * sizeof(hd_fact_path));
+  f->unopened[f->unopened_len++] =
+      (hd_fact_path){.path = xstrdup(path), .resolved = xstrdup(why)};
 }
 
 void hd_host_facts_add_device(hd_host_facts *f, const char *path, char type,
@@ -96,6 +106,13 @@ const char *hd_facts_resolved(const hd_host_facts *f, const char *path) {
   return NULL;
 }
 
+const char *hd_facts_unopened(const hd_host_facts *f, const char *path) {
+  for (size_t i = 0; f && i < f->unopened_len; i++)
+    if (strcmp(f->unopened[i].path, path) == 0)
+      return f->unopened[i].resolved;
+  return NULL;
+}
+
 const hd_fact_device *hd_facts_device(const hd_host_facts *f,
                                       const char *path) {
   for (size_t i = 0; f && i < f->devices_len; i++)
@@ -113,6 +130,11 @@ void hd_host_facts_free(hd_host_facts *f) {
     free(f->paths[i].path);
     free(f->paths[i].resolved);
   }
+  for (size_t i = 0; i < f->unopened_len; i++) {
+    free(f->unopened[i].path);
+    free(f->unopened[i].resolved);
+  }
+  free(f->unopened);
   for (size_t i = 0; i < f->devices_len; i++)
     free(f->devices[i].path);
   for (size_t i = 0; i < f->image_lacks_len; i++)
@@ -169,9 +191,27 @@ static bool is_bind(const oci_mount *m) {
          hd_strv_has(m->options, m->options_len, "rbind");
 }
 
+/* Each executable is opened once (hd_hook_open) and its fd kept for the
+ * run: the overlay judges the fd's real path, and that fd is what runs.
+ * One that does not open is recorded with the reason, which the overlay
+ * gives when it refuses it. */
 static void gather_hooks(hd_host_facts *f, const oci_hook *h, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    add_realpath(f, h[i].path);
+  for (size_t i = 0; i < n; i++) {
+    int fd = -1;
+    char *real = NULL;
+    hd_error_t err = NULL;
+    if (h[i].path == NULL || hd_facts_resolved(f, h[i].path) ||
+        hd_facts_unopened(f, h[i].path))
+      continue;
+    if (hd_hook_open(h[i].path, false, &fd, &real, &err) == 0) {
+      hd_host_facts_add_resolved(f, h[i].path, real);
+      hd_hook_pin(real, fd);
+    } else {
+      hd_host_facts_add_unopened(f, h[i].path, err->msg);
+    }
+    free(real);
+    hd_error_free(&err);
+  }
 }
 
 /* Relative bind sources resolve against the cwd, which is the bundle when

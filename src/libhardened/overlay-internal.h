@@ -33,6 +33,9 @@ struct hd_host_facts {
   size_t ns_paths_len;
   hd_fact_path *paths; /* bind sources and hook executables, resolved */
   size_t paths_len;
+  /* hook paths that did not open, .resolved being why */
+  hd_fact_path *unopened;
+  size_t unopened_len;
   hd_fact_device *devices; /* host device nodes at the spec's device paths */
   size_t devices_len;
   bool memfd_noexec; /* /proc/sys/vm/memfd_noexec exists */
@@ -43,6 +46,8 @@ struct hd_host_facts {
 
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path);
 const char *hd_facts_resolved(const hd_host_facts *f, const char *path);
+/* Why a hook's executable did not open (hd_hook_open's message), or NULL. */
+const char *hd_facts_unopened(const hd_host_facts *f, const char *path);
 const hd_fact_device *hd_facts_device(const hd_host_facts *f, const char *path);
 
 /* One overlay run. */
@@ -75,5 +80,7 @@ char *hd_path_clean(const char *p);
 bool hd_path_within(const char *a, const char *b);
 
 int hd_ov_mounts(hd_ov *c, oci_spec *s);
+/* The hook rules (overlay-hooks.c). */
+int hd_ov_hooks(hd_ov *c, oci_hooks *h);
 
 #endif

@@ -662,41 +662,6 @@ static int sysctls(hd_ov *c, oci_linux *l, bool own_net) {
   return 0;
 }
 
-/* ---- hooks: they run on the host with the runtime's privileges ---- */
-
-static int hook_list(hd_ov *c, const char *name, const oci_hook *h, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    cleanup_free char *field = xasprintf("hooks.%s[%zu].path", name, i);
-    const char *path = h[i].path ? h[i].path : "";
-    const char *resolved = hd_facts_resolved(c->host, path);
-    if (resolved == NULL)
-      return hd_ov_refuse(c, "hooks", field,
-                          "%s does not resolve to an executable", path);
-    if (!hd_strv_has(c->policy->hooks_allowed, c->policy->hooks_allowed_len,
-                     resolved))
-      return hd_ov_refuse(c, "hooks", field,
-                          "%s (%s) is not in the policy's hook allow-list",
-                          path, resolved);
-  }
-  return 0;
-}
-
-static int hooks(hd_ov *c, const oci_hooks *h) {
-  if (h == NULL)
-    return 0;
-  if (hook_list(c, "prestart", h->prestart, h->prestart_len) < 0 ||
-      hook_list(c, "createRuntime", h->create_runtime, h->create_runtime_len) <
-          0 ||
-      hook_list(c, "createContainer", h->create_container,
-                h->create_container_len) < 0 ||
-      hook_list(c, "startContainer", h->start_container,
-                h->start_container_len) < 0 ||
-      hook_list(c, "poststart", h->poststart, h->poststart_len) < 0 ||
-      hook_list(c, "poststop", h->poststop, h->poststop_len) < 0)
-    return -1;
-  return 0;
-}
-
 /* ---- docker's masked and read-only paths, even under --privileged ---- */
 
 static const char *const masked_paths[] = {
@@ -839,7 +804,7 @@ static int read_only_root(hd_ov *c, oci_root *root) {
 
 static int harden_spec(hd_ov *c, oci_spec *s) {
   if (hd_ov_fields_spec(c, s) < 0 || harden_linux(c, s) < 0 ||
-      hooks(c, s->hooks) < 0 ||
+      hd_ov_hooks(c, s->hooks) < 0 ||
       read_only_root(c, s->root) < 0 || hd_ov_mounts(c, s) < 0)
     return -1;
   if (s->process)

@@ -34,6 +34,8 @@ void hd_host_facts_add_ns_path(hd_host_facts *f, const char *path, uint64_t dev,
                                uint64_t ino);
 void hd_host_facts_add_resolved(hd_host_facts *f, const char *path,
                                 const char *resolved);
+void hd_host_facts_add_unopened(hd_host_facts *f, const char *path,
+                                const char *why);
 void hd_host_facts_add_device(hd_host_facts *f, const char *path, char type,
                               int64_t major, int64_t minor);
 void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present);

@@ -76,6 +76,7 @@ static void apply_file(hd_policy *p, oci_policy_file *f) {
   p->forbidden_bind_sources =
       strv_take(&f->forbidden_bind_sources, &f->forbidden_bind_sources_len,
                 &p->forbidden_bind_sources_len);
+  p->hook_args = strv_take(&f->hook_args, &f->hook_args_len, &p->hook_args_len);
   if (f->has_hooks_allowed) {
     strv_free(p->hooks_allowed, p->hooks_allowed_len);
     p->hooks_allowed = strv_take(&f->hooks_allowed, &f->hooks_allowed_len,
@@ -157,6 +158,18 @@ static void resolve_hooks_allowed(hd_policy *p) {
       p->hooks_allowed[i] = resolved;
     }
   }
+  /* The same for the path that starts each argv shape. */
+  for (size_t i = 0; i < p->hook_args_len; i++) {
+    char *space = strchr(p->hook_args[i], ' ');
+    cleanup_free char *path =
+        xasprintf("%.*s", (int)(space - p->hook_args[i]), p->hook_args[i]);
+    cleanup_free char *resolved = realpath(path, NULL);
+    if (resolved) {
+      char *shape = xasprintf("%s%s", resolved, space);
+      free(p->hook_args[i]);
+      p->hook_args[i] = shape;
+    }
+  }
 }
 
 int hd_policy_load_site(const char *path, hd_policy **out, hd_error_t *err) {
@@ -177,6 +190,7 @@ void hd_policy_free(hd_policy *p) {
   strv_free(p->exec_allowed, p->exec_allowed_len);
   strv_free(p->allowed_devices, p->allowed_devices_len);
   strv_free(p->hooks_allowed, p->hooks_allowed_len);
+  strv_free(p->hook_args, p->hook_args_len);
   strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
   free(p->source);
   free(p);

@@ -34,6 +34,8 @@ struct hd_policy {
   size_t allowed_devices_len;
   char **hooks_allowed; /* resolved executables that may run as hooks */
   size_t hooks_allowed_len;
+  char **hook_args; /* "<resolved path> <glob>...": allowed argv shapes */
+  size_t hook_args_len;
   char **forbidden_bind_sources; /* added to the overlay's own list */
   size_t forbidden_bind_sources_len;
   char *source; /* the file it came from, or "built-in" */

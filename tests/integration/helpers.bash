@@ -218,6 +218,23 @@ wait_for_file() {
   return 1
 }
 
+# hardened only runs hooks its policy allows (the built-in policy allows
+# none of these); give every call a policy that allows the test's hooks.
+# HOOK_POLICY: more policy keys (a jq object) merged into it.
+allow_hooks() {
+  is_hardened || return 0
+  local policy=$BATS_TEST_TMPDIR/policy.json
+  # Both spellings: on a merged-/usr host /bin/false is /usr/bin/false.
+  local p paths=() extra=${HOOK_POLICY:-'{}'}
+  for p in "$@"; do
+    paths+=("$p")
+    [[ -e $p && $(realpath "$p") != "$p" ]] && paths+=("$(realpath "$p")")
+  done
+  jq -n '{hooks_allowed: $ARGS.positional} + $extra' \
+    --argjson extra "$extra" --args -- "${paths[@]}" >"$policy"
+  HD_GLOBAL_FLAGS=(--policy "$policy")
+}
+
 # The pid from `state ID`.
 state_pid() {
   hd state "$1" | jq -r .pid

@@ -31,19 +31,32 @@ HOOK
     --arg h "$HOOKDIR" --arg l "$logdir"
 }
 
-# hardened only runs hooks its policy allows (the built-in policy allows
-# none of these); give every call a policy that allows the test's hooks.
-allow_hooks() {
-  is_hardened || return 0
-  local policy=$BATS_TEST_TMPDIR/policy.json
-  # Both spellings: on a merged-/usr host /bin/false is /usr/bin/false.
-  local p paths=()
-  for p in "$@"; do
-    paths+=("$p")
-    [[ -e $p && $(realpath "$p") != "$p" ]] && paths+=("$(realpath "$p")")
+# The hook kinds a test adds, in spec order, minus createContainer under
+# hardened: it refuses those (rule "hooks"; they would run as root before
+# pivot_root), which its own test below checks.
+kinds() {
+  local k
+  for k in "$@"; do
+    [[ $k == createContainer ]] && is_hardened && continue
+    echo "$k"
   done
-  jq -n '{hooks_allowed: $ARGS.positional}' --args -- "${paths[@]}" >"$policy"
-  HD_GLOBAL_FLAGS=(--policy "$policy")
+}
+
+# The log lines those kinds write: "<kind> <id>".
+expected_log() {
+  local k
+  for k in $(kinds "$@"); do
+    echo "$k $CID"
+  done
+}
+
+# create, start, wait for the end, delete; then `run` cat of the log.
+run_to_end_and_read_log() {
+  hd_create "$CID"
+  hd start "$CID"
+  wait_for_status "$CID" stopped
+  hd delete "$CID"
+  run -0 cat "$HOOKLOG"
 }
 
 # add_hook KIND [jq object fields]: a hook of KIND running hook.sh KIND.
@@ -57,19 +70,14 @@ add_hook() {
   skip_for_runc_before_1_2 "runs poststart hooks during create"
   setup_hooks
   local k
-  for k in prestart createRuntime createContainer startContainer poststart poststop; do
+  local all=(prestart createRuntime createContainer startContainer poststart poststop)
+  for k in $(kinds "${all[@]}"); do
     add_hook "$k"
   done
   set_args /bin/sh -c 'echo main >>'"$HOOKLOG"
-  hd_create "$CID"
-  hd start "$CID"
-  wait_for_status "$CID" stopped
-  hd delete "$CID"
-  run -0 cat "$HOOKLOG"
+  run_to_end_and_read_log
   # poststart may run before or after the (short) process writes "main".
-  assert_equal "$(grep -v '^main$' <<<"$output")" "$(printf '%s\n' \
-    "prestart $CID" "createRuntime $CID" "createContainer $CID" \
-    "startContainer $CID" "poststart $CID" "poststop $CID")"
+  assert_equal "$(grep -v '^main$' <<<"$output")" "$(expected_log "${all[@]}")"
   assert_line main
   # startContainer runs right before the user process.
   assert_equal "$(grep -A1 '^startContainer' <<<"$output" | tail -n1)" \
@@ -80,30 +88,25 @@ add_hook() {
   skip_for_runc_before_1_2 "runs poststart hooks during create"
   setup_hooks
   local k
-  for k in prestart createRuntime createContainer startContainer poststart; do
+  for k in $(kinds prestart createRuntime createContainer startContainer poststart); do
     add_hook "$k"
   done
   set_args /bin/sleep 1000
   hd_create "$CID"
   run -0 cat "$HOOKLOG"
-  assert_equal "$output" "$(printf '%s\n' "prestart $CID" "createRuntime $CID" "createContainer $CID")"
+  assert_equal "$output" "$(expected_log prestart createRuntime createContainer)"
 }
 
 @test "hooks run with the state on stdin (runc-compatible subset)" {
   setup_hooks
   local k
-  for k in prestart createRuntime createContainer startContainer poststop; do
+  local all=(prestart createRuntime createContainer startContainer poststop)
+  for k in $(kinds "${all[@]}"); do
     add_hook "$k"
   done
   set_args /bin/true
-  hd_create "$CID"
-  hd start "$CID"
-  wait_for_status "$CID" stopped
-  hd delete "$CID"
-  run -0 cat "$HOOKLOG"
-  assert_equal "$output" "$(printf '%s\n' \
-    "prestart $CID" "createRuntime $CID" "createContainer $CID" \
-    "startContainer $CID" "poststop $CID")"
+  run_to_end_and_read_log
+  assert_equal "$output" "$(expected_log "${all[@]}")"
 }
 
 @test "a failing createRuntime hook fails create and leaves nothing" {
@@ -126,12 +129,19 @@ add_hook() {
 
 @test "a hook that exceeds its timeout fails create" {
   setup_hooks
-  update_config '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "30"], timeout: 1}]'
+  # A duration no other process on the machine has, so the pgrep below
+  # cannot see someone else's `sleep 30` (a VM running other suites).
+  local duration=30.$$$BATS_TEST_NUMBER
+  update_config '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", $d], timeout: 1}]' \
+    --arg d "$duration"
   set_args /bin/sleep 1000
   run ! hd_create "$CID"
+  if is_hardened; then
+    assert_output --partial "timed out after 1 s"
+  fi
   run ! hd state "$CID"
   # The hook was killed, not left running.
-  run pgrep -f '^sleep 30$'
+  run pgrep -f "^sleep $duration\$"
   assert_failure
 }
 
@@ -158,4 +168,67 @@ add_hook() {
   done
   [[ $status == stopped || -z $status ]]
   run ! grep -q '^main$' "$HOOKLOG"
+}
+
+@test "hardened refuses createContainer hooks, naming the field" {
+  hardened_only
+  setup_hooks
+  add_hook createContainer
+  run ! hd_create "$CID"
+  assert_output --partial "refused by policy (hooks): hooks.createContainer[0].path"
+  run ! hd state "$CID"
+  [[ ! -s $HOOKLOG ]]
+}
+
+@test "a startContainer hook runs as hardened as the process (user, capabilities, no_new_privs, seccomp)" {
+  hardened_only
+  setup_hooks
+  cat >"$HOOKDIR/status.sh" <<HOOK
+#!/bin/sh
+grep -E '^(Uid|CapEff|NoNewPrivs|Seccomp):' /proc/self/status >>"$HOOKLOG"
+HOOK
+  chmod 755 "$HOOKDIR/status.sh"
+  allow_hooks "$HOOKDIR/status.sh"
+  update_config '.hooks.startContainer = [{path: $p, args: [$p]}]' \
+    --arg p "$HOOKDIR/status.sh"
+  set_args /bin/true
+  run_to_end_and_read_log
+  refute_line --regexp '^Uid:[[:space:]]+0[[:space:]]'
+  assert_line --regexp '^CapEff:[[:space:]]+0+$'
+  assert_line --regexp '^NoNewPrivs:[[:space:]]+1$'
+  assert_line --regexp '^Seccomp:[[:space:]]+2$'
+}
+
+@test "a hook's PATH is the host's system PATH, not the one the spec asks for" {
+  hardened_only
+  setup_hooks
+  cat >"$HOOKDIR/path.sh" <<HOOK
+#!/bin/sh
+echo "\$PATH" >>"$HOOKLOG"
+HOOK
+  chmod 755 "$HOOKDIR/path.sh"
+  allow_hooks "$HOOKDIR/path.sh"
+  update_config '.hooks.createRuntime = [{path: $p, env: ["PATH=/tmp/evil"]}]' \
+    --arg p "$HOOKDIR/path.sh"
+  set_args /bin/true
+  hd_create "$CID"
+  hd delete -f "$CID"
+  run -0 cat "$HOOKLOG"
+  assert_output /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+}
+
+@test "a hook named /proc/<pid>/exe of a host process runs that process's binary (docker's setkey way)" {
+  setup_hooks
+  # A host process of an allowed, root-owned binary, as dockerd is.
+  /bin/sleep 1000 &
+  local host_pid=$!
+  allow_hooks /bin/sleep
+  update_config '.hooks.createRuntime = [{path: $p, args: ["sleep", "0"]}]' \
+    --arg p "/proc/$host_pid/exe"
+  set_args /bin/true
+  run hd_create "$CID"
+  kill "$host_pid"
+  wait "$host_pid" || true
+  assert_success
+  hd delete -f "$CID"
 }

@@ -1,6 +1,7 @@
 /* The overlay against hostile specs and policies. Every rule, the exact
  * refusal messages, the override records, and an input left untouched. */
 #define _GNU_SOURCE
+#include "hooks.h"
 #include "overlay.h"
 #include "policy.h"
 #include "seccomp-baseline.h"
@@ -82,6 +83,10 @@ static hd_host_facts *facts(void) {
   hd_host_facts_add_resolved(f, "/srv/link-to-etc", "/etc");
   hd_host_facts_add_resolved(f, "/proc/42/exe", "/usr/bin/dockerd");
   hd_host_facts_add_resolved(f, "/opt/evil", "/opt/evil");
+  hd_host_facts_add_resolved(f, "/opt/link-to-tool", "/opt/tool");
+  hd_host_facts_add_resolved(f, "/opt/tool", "/opt/tool");
+  hd_host_facts_add_unopened(f, "/proc/99/exe",
+                             "/proc/99/exe: process 99 is not a host process");
   hd_host_facts_add_device(f, "/dev/nvidia0", 'c', 195, 0);
   hd_host_facts_set_memfd_noexec(f, true);
   return f;
@@ -376,8 +381,8 @@ static void test_mount_refusals(void) {
   expect_refusal("\"destination\":\"/data\"", "\"destination\":\"/x/..\"", NULL,
                  "refused by policy (mount-destination): "
                  "mounts[/x/..].destination has a \"..\" component");
-  expect_refusal("\"destination\":\"/data\"", "\"destination\":\"/tmp/../../o\"",
-                 NULL,
+  expect_refusal("\"destination\":\"/data\"",
+                 "\"destination\":\"/tmp/../../o\"", NULL,
                  "refused by policy (mount-destination): "
                  "mounts[/tmp/../../o].destination has a \"..\" component");
   expect_refusal("\"destination\":\"/data\"", "\"destination\":\"//\"", NULL,
@@ -414,22 +419,6 @@ static void test_devices_hooks_sysctls(void) {
                  "refused by policy (devices): linux.devices[/dev/nvidia0] "
                  "(c 195:0) is not an allowed device");
   expect_ok("\"maskedPaths\"", gpu, "{\"allowed_devices\":[\"/dev/nvidia*\"]}");
-  /* hooks: dockerd's setkey hook by what /proc/<pid>/exe resolves to */
-  static const char hook[] =
-      "\"hooks\":{\"prestart\":[{\"path\":\"/proc/42/exe\",\"args\":"
-      "[\"libnetwork-setkey\"]}]},\"linux\"";
-  expect_ok("\"linux\"", hook, NULL);
-  expect_refusal("\"linux\"",
-                 "\"hooks\":{\"poststop\":[{\"path\":\"/opt/evil\"}]},"
-                 "\"linux\"",
-                 NULL,
-                 "refused by policy (hooks): hooks.poststop[0].path "
-                 "/opt/evil (/opt/evil) is not in the policy's hook "
-                 "allow-list");
-  expect_refusal("\"linux\"", hook, "{\"hooks_allowed\":[\"/opt/evil\"]}",
-                 "refused by policy (hooks): hooks.prestart[0].path "
-                 "/proc/42/exe (/usr/bin/dockerd) is not in the policy's "
-                 "hook allow-list");
   expect_refusal("\"sysctl\":{", "\"sysctl\":{\"kernel.core_pattern\":\"|x\",",
                  NULL,
                  "refused by policy (sysctl): "
@@ -450,6 +439,184 @@ static void test_devices_hooks_sysctls(void) {
                  NULL,
                  "refused by policy (personality): linux.personality.flags "
                  "ADDR_NO_RANDOMIZE would weaken the process's protections");
+}
+
+/* ---- hooks ---- */
+
+#define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SETKEY_ARGS                                                            \
+  "[\"libnetwork-setkey\",\"-exec-root=/var/run/docker\",\"" ID64              \
+  "\",\"0123456789ab\"]"
+
+/* A spec whose only change from the hostile one is `hooks_json`. */
+static result run_hooks(const char *hooks_json, const char *policy_json) {
+  cleanup_free char *to = xasprintf("\"hooks\":%s,\"linux\"", hooks_json);
+  cleanup_free char *json = variant("\"linux\"", to);
+  return run(json, policy_json);
+}
+
+static void expect_hook_refusal(const char *hooks_json, const char *policy_json,
+                                const char *msg) {
+  result r = run_hooks(hooks_json, policy_json);
+  CHECK(r.rc < 0 && r.out == NULL);
+  CHECK_STR(r.err ? r.err->msg : NULL, msg);
+  done(&r);
+}
+
+static void test_hook_paths(void) {
+  /* docker's setkey hook: /proc/<pid>/exe of a host process (the fact
+   * says what its fd resolved to), rewritten to that real path */
+  result r = run_hooks("{\"createRuntime\":[{\"path\":\"/proc/42/exe\","
+                       "\"args\":" SETKEY_ARGS "}]}",
+                       NULL);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_STR(r.out->hooks->create_runtime[0].path, "/usr/bin/dockerd");
+    CHECK_OVERRIDE(&r.ov, "hooks", "hooks.createRuntime[0].path",
+                   "/proc/42/exe", "/usr/bin/dockerd");
+  }
+  done(&r);
+  /* a symlink: what runs is what the fd reached, by its real path */
+  r = run_hooks("{\"poststop\":[{\"path\":\"/opt/link-to-tool\"}]}",
+                "{\"hooks_allowed\":[\"/opt/tool\"]}");
+  CHECK(r.rc == 0 && r.out &&
+        strcmp(r.out->hooks->poststop[0].path, "/opt/tool") == 0);
+  done(&r);
+  expect_hook_refusal("{\"prestart\":[{\"path\":\"/proc/42/root/usr/bin/"
+                      "dockerd\"}]}",
+                      NULL,
+                      "refused by policy (hooks): hooks.prestart[0].path "
+                      "/proc/42/root/usr/bin/dockerd goes through /proc "
+                      "(magic links and other processes' roots are refused; "
+                      "only /proc/<pid>/exe of a host process, for a host "
+                      "hook)");
+  expect_hook_refusal("{\"prestart\":[{\"path\":\"/proc/self/exe\"}]}", NULL,
+                      "refused by policy (hooks): hooks.prestart[0].path "
+                      "/proc/self/exe goes through /proc (magic links and "
+                      "other processes' roots are refused; only "
+                      "/proc/<pid>/exe of a host process, for a host hook)");
+  /* another container's process: its fd did not open, so no fact */
+  expect_hook_refusal("{\"prestart\":[{\"path\":\"/proc/77/exe\"}]}", NULL,
+                      "refused by policy (hooks): hooks.prestart[0].path "
+                      "/proc/77/exe does not open as an executable owned by "
+                      "root and not writable by group or others, without "
+                      "/proc magic links");
+  expect_hook_refusal("{\"prestart\":[{\"path\":\"/proc/99/exe\"}]}", NULL,
+                      "refused by policy (hooks): hooks.prestart[0].path "
+                      "does not open as a hook: /proc/99/exe: process 99 is "
+                      "not a host process");
+  /* the one /proc shape a hook may have */
+  long pid = 0;
+  CHECK(hd_hook_is_proc_exe("/proc/42/exe", &pid) && pid == 42);
+  CHECK(!hd_hook_is_proc_exe("/proc/042/exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/42/exe/", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/42/exe/../exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/self/exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/-1/exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc//42/exe", NULL));
+  CHECK(!hd_hook_is_proc_exe("/proc/42/root", NULL));
+  expect_hook_refusal("{\"poststop\":[{\"path\":\"/opt/evil\"}]}", NULL,
+                      "refused by policy (hooks): hooks.poststop[0].path "
+                      "/opt/evil (/opt/evil) is not in the policy's hook "
+                      "allow-list");
+  expect_hook_refusal("{\"prestart\":[{\"path\":\"/proc/42/exe\",\"args\":"
+                      "[\"libnetwork-setkey\"]}]}",
+                      "{\"hooks_allowed\":[\"/opt/evil\"]}",
+                      "refused by policy (hooks): hooks.prestart[0].path "
+                      "/proc/42/exe (/usr/bin/dockerd) is not in the "
+                      "policy's hook allow-list");
+  expect_hook_refusal("{\"createContainer\":[{\"path\":\"/opt/evil\"}]}",
+                      "{\"hooks_allowed\":[\"/opt/evil\"]}",
+                      "refused by policy (hooks): hooks.createContainer[0]."
+                      "path /opt/evil: createContainer hooks would run as "
+                      "root in the container's namespaces before pivot_root "
+                      "and before its process is hardened; hardened does not "
+                      "run them");
+  /* startContainer resolves in the container: no /proc, name kept */
+  expect_hook_refusal("{\"startContainer\":[{\"path\":\"/proc/42/exe\"}]}",
+                      NULL,
+                      "refused by policy (hooks): hooks.startContainer[0]."
+                      "path /proc/42/exe goes through /proc (magic links and "
+                      "other processes' roots are refused; only "
+                      "/proc/<pid>/exe of a host process, for a host hook)");
+  r = run_hooks("{\"startContainer\":[{\"path\":\"/opt/link-to-tool\"}]}",
+                "{\"hooks_allowed\":[\"/opt/tool\"]}");
+  CHECK(r.rc == 0 && r.out &&
+        strcmp(r.out->hooks->start_container[0].path, "/opt/link-to-tool") ==
+            0);
+  done(&r);
+}
+
+static void test_hook_args(void) {
+  /* the built-in docker shapes, old and new */
+  result r =
+      run_hooks("{\"prestart\":[{\"path\":\"/proc/42/exe\",\"args\":"
+                "[\"libnetwork-setkey\",\"" ID64 "\",\"0123456789ab\"]}]}",
+                NULL);
+  CHECK(r.rc == 0);
+  done(&r);
+  expect_hook_refusal("{\"prestart\":[{\"path\":\"/proc/42/exe\",\"args\":"
+                      "[\"dockerd\",\"--config-file=/tmp/x\"]}]}",
+                      NULL,
+                      "refused by policy (hooks): hooks.prestart[0].args "
+                      "[dockerd,--config-file=/tmp/x] is not an argv shape "
+                      "the policy allows for /usr/bin/dockerd");
+  expect_hook_refusal(
+      "{\"prestart\":[{\"path\":\"/proc/42/exe\",\"args\":"
+      "[\"libnetwork-setkey\",\"-exec-root=/run/docker\",\"" ID64
+      "\",\"0123456789ab\",\"extra\"]}]}",
+      NULL,
+      "refused by policy (hooks): hooks.prestart[0].args "
+      "[libnetwork-setkey,-exec-root=/run/docker," ID64
+      ",0123456789ab,extra] is not an argv shape the policy "
+      "allows for /usr/bin/dockerd");
+  /* a policy shape; an executable without one takes any argv */
+  static const char pol[] = "{\"hooks_allowed\":[\"/opt/evil\",\"/opt/tool\"],"
+                            "\"hook_args\":[\"/opt/evil evil --ok *\"]}";
+  r = run_hooks("{\"poststop\":[{\"path\":\"/opt/evil\",\"args\":[\"evil\","
+                "\"--ok\",\"x y\"]},{\"path\":\"/opt/tool\",\"args\":"
+                "[\"anything\"]}]}",
+                pol);
+  CHECK(r.rc == 0);
+  done(&r);
+  expect_hook_refusal("{\"poststop\":[{\"path\":\"/opt/evil\",\"args\":"
+                      "[\"evil\",\"--bad\",\"x\"]}]}",
+                      pol,
+                      "refused by policy (hooks): hooks.poststop[0].args "
+                      "[evil,--bad,x] is not an argv shape the policy allows "
+                      "for /opt/evil");
+  expect_hook_refusal("{\"poststop\":[{\"path\":\"/opt/evil\",\"args\":"
+                      "[\"evil\",\"--ok\"]}]}",
+                      pol,
+                      "refused by policy (hooks): hooks.poststop[0].args "
+                      "[evil,--ok] is not an argv shape the policy allows "
+                      "for /opt/evil");
+}
+
+static void test_hook_env(void) {
+  result r = run_hooks(
+      "{\"prestart\":[{\"path\":\"/opt/tool\",\"env\":[\"LD_PRELOAD=/tmp/x."
+      "so\",\"LANG=C.UTF-8\",\"PATH=/tmp/evil:/bin\",\"GCONV_PATH=/tmp\","
+      "\"LC_ALL=/tmp/locale\",\"GLIBC_TUNABLES=glibc.malloc.check=3\","
+      "\"TERM=xterm\",\"NOEQUALS\"]}]}",
+      "{\"hooks_allowed\":[\"/opt/tool\"]}");
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    const oci_hook *h = &r.out->hooks->prestart[0];
+    CHECK(h->env_len == 3);
+    CHECK(h->env_len == 3 && strcmp(h->env[0], "LANG=C.UTF-8") == 0 &&
+          strcmp(h->env[1], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:"
+                            "/usr/bin:/sbin:/bin") == 0 &&
+          strcmp(h->env[2], "TERM=xterm") == 0);
+    size_t dropped = 0;
+    for (size_t i = 0; i < r.ov.len; i++)
+      dropped += strcmp(r.ov.items[i].field, "hooks.prestart[0].env") == 0 &&
+                 strcmp(r.ov.items[i].enforced, "(dropped)") == 0;
+    CHECK(dropped == 5);
+    CHECK_OVERRIDE(&r.ov, "hooks", "hooks.prestart[0].env",
+                   "LD_PRELOAD=/tmp/x.so", "(dropped)");
+  }
+  done(&r);
 }
 
 static int64_t pids_after(const char *pids_json, const char *policy_json) {
@@ -566,6 +733,10 @@ static void expect_bad_policy(const char *json, const char *msg) {
 }
 
 static void test_policy_errors(void) {
+  expect_bad_policy("{\"hook_args\": [\"evil --x\"]}",
+                    "policy p.json: line 1: hook_args[0]: expected "
+                    "\"<absolute path> <argv[0] glob> ...\" with single "
+                    "spaces, got \"evil --x\"");
   expect_bad_policy("{\n \"pids_max\": \"1024\"\n}",
                     "policy p.json: line 2: pids_max: expected an integer "
                     "from 1 to 4194304, got a string");
@@ -710,8 +881,9 @@ static void test_image_and_userns_facts(void) {
   CHECK(r.rc == 0);
   if (r.rc == 0) {
     CHECK(sysctl(r.out, "vm.memfd_noexec") == NULL);
-    CHECK_OVERRIDE(&r.ov, "write-xor-execute", "linux.sysctl[\"vm.memfd_noexec\"]",
-                   "(unset)", "(not settable in a user namespace)");
+    CHECK_OVERRIDE(&r.ov, "write-xor-execute",
+                   "linux.sysctl[\"vm.memfd_noexec\"]", "(unset)",
+                   "(not settable in a user namespace)");
   }
   done(&r);
   oci_spec_free(in);
@@ -725,6 +897,9 @@ int main(void) {
   test_namespaces();
   test_mount_refusals();
   test_devices_hooks_sysctls();
+  test_hook_paths();
+  test_hook_args();
+  test_hook_env();
   test_pids();
   test_update();
   test_exec_process();
