@@ -28,6 +28,9 @@ typedef enum {
   K_BOOL,  /* allow_host_network */
   K_PATHS, /* lists of absolute paths */
   K_DEVICE_PATTERNS,
+  K_HOST_ID,  /* userns_host_min/max */
+  K_ID_FLOOR, /* supplementary_gid_min */
+  K_GIDS,     /* lists of gids */
 } kind;
 
 typedef enum {
@@ -42,6 +45,10 @@ typedef enum {
   F_ALLOWED_DEVICES,
   F_HOOKS_ALLOWED,
   F_FORBIDDEN_BIND_SOURCES,
+  F_USERNS_HOST_MIN,
+  F_USERNS_HOST_MAX,
+  F_SUPPLEMENTARY_GID_MIN,
+  F_ALLOWED_GIDS,
   F__COUNT
 } field_id;
 
@@ -64,6 +71,14 @@ static const struct field {
     {"hooks_allowed", F_HOOKS_ALLOWED, K_PATHS, "an array of absolute paths"},
     {"forbidden_bind_sources", F_FORBIDDEN_BIND_SOURCES, K_PATHS,
      "an array of absolute paths"},
+    {"userns_host_min", F_USERNS_HOST_MIN, K_HOST_ID,
+     "an integer from 1 to 4294967294"},
+    {"userns_host_max", F_USERNS_HOST_MAX, K_HOST_ID,
+     "an integer from 1 to 4294967294"},
+    {"supplementary_gid_min", F_SUPPLEMENTARY_GID_MIN, K_ID_FLOOR,
+     "an integer from 0 to 4294967294"},
+    {"allowed_gids", F_ALLOWED_GIDS, K_GIDS,
+     "an array of integers from 1 to 4294967294"},
 };
 
 typedef struct {
@@ -117,7 +132,8 @@ static int wrong_type(parser *p, const char *got) {
   if (p->field == NULL)
     return fail(p, "expected a key, got %s", got);
   if (p->depth == 2)
-    return fail(p, "expected a string, got %s", got);
+    return fail(p, "expected %s, got %s",
+                p->field->kind == K_GIDS ? "an integer" : "a string", got);
   return fail(p, "expected %s, got %s", p->field->expected, got);
 }
 
@@ -200,6 +216,44 @@ static int set_id(parser *p, const char *s, size_t len) {
   return value_done(p);
 }
 
+/* Host ids of a user namespace map and the supplementary group floor. 0
+ * is root: a floor may be 0 (nothing dropped but root, which non-root
+ * drops anyway), a host id never. */
+static int set_host_id(parser *p, const char *s, size_t len) {
+  int64_t v;
+  int64_t least = p->field->kind == K_ID_FLOOR ? 0 : 1;
+  if (parse_integer(s, len, &v) < 0 || v < least || v > (int64_t)UID_MAX_VALID)
+    return fail(p, "expected %s, got %.*s", p->field->expected, (int)len, s);
+  oci_policy_file *o = p->out;
+  switch (p->field->id) {
+  case F_USERNS_HOST_MIN:
+    o->has_userns_host_min = true;
+    o->userns_host_min = (uint32_t)v;
+    break;
+  case F_USERNS_HOST_MAX:
+    o->has_userns_host_max = true;
+    o->userns_host_max = (uint32_t)v;
+    break;
+  default:
+    o->has_supplementary_gid_min = true;
+    o->supplementary_gid_min = (uint32_t)v;
+    break;
+  }
+  return value_done(p);
+}
+
+static int add_gid(parser *p, const char *s, size_t len) {
+  int64_t v;
+  if (parse_integer(s, len, &v) < 0 || v < 1 || v > (int64_t)UID_MAX_VALID)
+    return fail(p, "expected a gid from 1 to 4294967294, got %.*s", (int)len,
+                s);
+  oci_policy_file *o = p->out;
+  o->allowed_gids = must(
+      realloc(o->allowed_gids, (o->allowed_gids_len + 1) * sizeof(uint32_t)));
+  o->allowed_gids[o->allowed_gids_len++] = (uint32_t)v;
+  return value_done(p);
+}
+
 static int set_pids(parser *p, const char *s, size_t len) {
   int64_t v;
   if (parse_integer(s, len, &v) < 0 || v < 1 || v > OCI_POLICY_PIDS_MAX_LIMIT)
@@ -249,9 +303,14 @@ static int set_cpus(parser *p, const char *s, size_t len) {
 
 static int on_number(void *ctx, const char *s, size_t len) {
   parser *p = ctx;
+  if (p->depth == 2 && p->field && p->field->kind == K_GIDS)
+    return add_gid(p, s, len);
   if (p->depth != 1 || p->field == NULL)
     return wrong_type(p, "a number");
   switch (p->field->kind) {
+  case K_HOST_ID:
+  case K_ID_FLOOR:
+    return set_host_id(p, s, len);
   case K_ID:
     return set_id(p, s, len);
   case K_PIDS:
@@ -359,7 +418,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len) {
   parser *p = ctx;
   if (p->depth == 1 && p->field && p->field->kind == K_SIZE)
     return set_size(p, (const char *)s, len, true);
-  if (p->depth != 2)
+  if (p->depth != 2 || p->field->kind == K_GIDS)
     return wrong_type(p, "a string");
   if (memchr(s, '\0', len))
     return fail(p, "contains a NUL byte");
@@ -399,7 +458,8 @@ static int on_end_map(void *ctx) {
 static int on_start_array(void *ctx) {
   parser *p = ctx;
   if (p->depth != 1 || p->field == NULL ||
-      (p->field->kind != K_PATHS && p->field->kind != K_DEVICE_PATTERNS))
+      (p->field->kind != K_PATHS && p->field->kind != K_DEVICE_PATTERNS &&
+       p->field->kind != K_GIDS))
     return wrong_type(p, "an array");
   p->depth = 2;
   p->index = 0;
@@ -476,5 +536,6 @@ void oci_policy_file_free(oci_policy_file *p) {
   strv_free(p->allowed_devices, p->allowed_devices_len);
   strv_free(p->hooks_allowed, p->hooks_allowed_len);
   strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
+  free(p->allowed_gids);
   free(p);
 }

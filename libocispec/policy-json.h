@@ -39,6 +39,16 @@ typedef struct {
   size_t hooks_allowed_len;
   char **forbidden_bind_sources; /* added to the built-in list */
   size_t forbidden_bind_sources_len;
+  /* user-namespace: host ids a uid/gid map may reach, 1 .. 4294967294,
+   * min <= max (checked after the parse, by policy.c) */
+  bool has_userns_host_min, has_userns_host_max;
+  uint32_t userns_host_min, userns_host_max;
+  /* supplementary-groups: host gids below the floor are dropped, except
+   * the ones listed (each 1 .. 4294967294) */
+  bool has_supplementary_gid_min;
+  uint32_t supplementary_gid_min; /* 0 .. 4294967294 */
+  uint32_t *allowed_gids;
+  size_t allowed_gids_len;
 } oci_policy_file;
 
 /* err->msg is "line N: <key>: <what>"; the caller prefixes the file. */

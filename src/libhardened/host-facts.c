@@ -82,6 +82,12 @@ void hd_host_facts_set_state_root(hd_host_facts *f, const char *root) {
   f->state_root = root ? xstrdup(root) : NULL;
 }
 
+void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
+                                   uint32_t gid) {
+  f->runtime_uid = uid;
+  f->runtime_gid = gid;
+}
+
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path) {
   for (size_t i = 0; f && i < f->ns_paths_len; i++)
     if (strcmp(f->ns_paths[i].path, path) == 0)
@@ -207,6 +213,7 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
                          hd_error_t *err) {
   hd_host_facts *f = hd_host_facts_new();
   gather_host_namespaces(f);
+  hd_host_facts_set_runtime_ids(f, geteuid(), getegid());
   f->memfd_noexec = access("/proc/sys/vm/memfd_noexec", F_OK) == 0;
   if (spec) {
     if (gather_ns_paths(f, spec->linux_, err) < 0) {

@@ -36,6 +36,9 @@ struct hd_host_facts {
   hd_fact_device *devices; /* host device nodes at the spec's device paths */
   size_t devices_len;
   bool memfd_noexec; /* /proc/sys/vm/memfd_noexec exists */
+  /* The runtime's euid/egid. Not root (rootless): the kernel lets a map
+   * reach only these ids, so they are allowed below the policy's floor. */
+  uint32_t runtime_uid, runtime_gid;
   char *state_root;  /* the runtime's --root */
   char **image_lacks; /* tmp dirs (/tmp, /var/tmp) the rootfs does not have */
   size_t image_lacks_len;
@@ -75,5 +78,9 @@ char *hd_path_clean(const char *p);
 bool hd_path_within(const char *a, const char *b);
 
 int hd_ov_mounts(hd_ov *c, oci_spec *s);
+
+/* overlay-process.c: identity and limits of a process. */
+int hd_ov_user_namespace(hd_ov *c, const oci_spec *s);
+void hd_ov_supplementary_groups(hd_ov *c, oci_user *u, const oci_linux *l);
 
 #endif

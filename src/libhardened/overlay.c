@@ -244,8 +244,11 @@ static void process_limits(hd_ov *c, oci_process *p) {
   }
 }
 
-static void harden_process(hd_ov *c, oci_process *p) {
+/* l: the container's linux section, NULL for exec (whose process joins
+ * the container as it is). */
+static void harden_process(hd_ov *c, oci_process *p, const oci_linux *l) {
   non_root(c, &p->user);
+  hd_ov_supplementary_groups(c, &p->user, l);
   no_capabilities(c, p);
   process_limits(c, p);
 }
@@ -841,7 +844,9 @@ static int harden_spec(hd_ov *c, oci_spec *s) {
       read_only_root(c, s->root) < 0 || hd_ov_mounts(c, s) < 0)
     return -1;
   if (s->process)
-    harden_process(c, s->process);
+    harden_process(c, s->process, s->linux_);
+  if (hd_ov_user_namespace(c, s) < 0)
+    return -1;
   annotations(c, s);
   return 0;
 }
@@ -889,7 +894,7 @@ int hd_overlay_process(const oci_process *in, const hd_policy *policy,
   if (p == NULL)
     return hd_error_set(err, ENOMEM, "overlay: copying the process");
   hd_ov c = {.policy = policy, .ov = overrides, .err = err};
-  harden_process(&c, p);
+  harden_process(&c, p, NULL);
   *out = p;
   return 0;
 }

@@ -41,6 +41,9 @@ void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present);
 /* The image has no such directory (checked for /tmp and /var/tmp). */
 void hd_host_facts_add_image_lacks(hd_host_facts *f, const char *dir);
 void hd_host_facts_set_state_root(hd_host_facts *f, const char *root);
+/* The ids the runtime runs as (gathered: geteuid/getegid; default 0). */
+void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
+                                   uint32_t gid);
 
 /* create/run. Refusal: returns -1 with
  * "refused by policy (<rule>): <field> <why>". */

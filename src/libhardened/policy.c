@@ -42,6 +42,9 @@ static hd_policy *policy_defaults(void) {
   for (size_t i = 0; i < n; i++)
     p->hooks_allowed[i] = xstrdup(default_hooks[i]);
   p->hooks_allowed_len = n;
+  p->userns_host_min = HD_POLICY_USERNS_HOST_MIN;
+  p->userns_host_max = HD_POLICY_USERNS_HOST_MAX;
+  p->supplementary_gid_min = HD_POLICY_SUPPLEMENTARY_GID_MIN;
   p->source = xstrdup("built-in");
   return p;
 }
@@ -76,6 +79,15 @@ static void apply_file(hd_policy *p, oci_policy_file *f) {
   p->forbidden_bind_sources =
       strv_take(&f->forbidden_bind_sources, &f->forbidden_bind_sources_len,
                 &p->forbidden_bind_sources_len);
+  if (f->has_userns_host_min)
+    p->userns_host_min = f->userns_host_min;
+  if (f->has_userns_host_max)
+    p->userns_host_max = f->userns_host_max;
+  if (f->has_supplementary_gid_min)
+    p->supplementary_gid_min = f->supplementary_gid_min;
+  p->allowed_gids = hd_steal_pointer(&f->allowed_gids);
+  p->allowed_gids_len = f->allowed_gids_len;
+  f->allowed_gids_len = 0;
   if (f->has_hooks_allowed) {
     strv_free(p->hooks_allowed, p->hooks_allowed_len);
     p->hooks_allowed = strv_take(&f->hooks_allowed, &f->hooks_allowed_len,
@@ -97,6 +109,13 @@ int hd_policy_parse(const char *text, size_t len, const char *name,
   hd_policy *p = policy_defaults();
   apply_file(p, f);
   oci_policy_file_free(f);
+  if (p->userns_host_min > p->userns_host_max) {
+    hd_error_set(err, 0,
+                 "policy %s: userns_host_min %u is above userns_host_max %u",
+                 name, p->userns_host_min, p->userns_host_max);
+    hd_policy_free(p);
+    return -1;
+  }
   free(p->source);
   p->source = xstrdup(name);
   *out = p;
@@ -178,6 +197,7 @@ void hd_policy_free(hd_policy *p) {
   strv_free(p->allowed_devices, p->allowed_devices_len);
   strv_free(p->hooks_allowed, p->hooks_allowed_len);
   strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
+  free(p->allowed_gids);
   free(p->source);
   free(p);
 }

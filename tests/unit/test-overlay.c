@@ -180,11 +180,13 @@ static void test_hostile_spec(void) {
   const oci_process *p = r.out->process;
   /* 1: non-root */
   CHECK(p->user.uid == 65534 && p->user.gid == 65534);
-  CHECK(p->user.additional_gids_len == 1 && p->user.additional_gids[0] == 10);
+  CHECK(p->user.additional_gids_len == 0);
   CHECK_OVERRIDE(&r.ov, "non-root", "process.user.uid", "0", "65534");
   CHECK_OVERRIDE(&r.ov, "non-root", "process.user.gid", "0", "65534");
   CHECK_OVERRIDE(&r.ov, "non-root", "process.user.additionalGids", "0,10",
                  "10");
+  CHECK_OVERRIDE(&r.ov, "supplementary-groups", "process.user.additionalGids",
+                 "10", "(none)");
   /* 2: no capabilities */
   CHECK(p->capabilities && p->capabilities->bounding_len == 0 &&
         p->capabilities->effective_len == 0 &&
@@ -719,8 +721,225 @@ static void test_image_and_userns_facts(void) {
   hd_host_facts_free(f);
 }
 
+/* ---- process identity: user namespace maps, supplementary groups ---- */
+
+/* The hostile spec with a new user namespace and these maps (JSON arrays)
+ * and `user` as process.user. */
+static char *userns_spec(const char *uid_map, const char *gid_map,
+                         const char *user) {
+  cleanup_free char *with_ns =
+      variant("{\"type\":\"pid\"}", "{\"type\":\"pid\"},{\"type\":\"user\"}");
+  const char *at = strstr(with_ns, "\"maskedPaths\"");
+  cleanup_free char *maps = xasprintf("%.*s\"uidMappings\":%s,"
+                                      "\"gidMappings\":%s,%s",
+                                      (int)(at - with_ns), with_ns, uid_map,
+                                      gid_map, at);
+  const char *u = strstr(maps, "\"user\":{");
+  const char *end = strchr(u, '}');
+  return xasprintf("%.*s\"user\":%s%s", (int)(u - maps), maps, user, end + 1);
+}
+
+static result run_with(const char *json, const char *policy_json,
+                       hd_host_facts *f) {
+  result r = {0};
+  oci_spec *in = parse(json);
+  hd_policy *p = policy(policy_json);
+  CHECK(in != NULL && p != NULL);
+  if (in == NULL || p == NULL)
+    exit(1);
+  r.rc = hd_overlay_spec(in, p, f, &r.out, &r.ov, &r.err);
+  oci_spec_free(in);
+  hd_policy_free(p);
+  hd_host_facts_free(f);
+  return r;
+}
+
+static void expect_userns(const char *uid_map, const char *gid_map,
+                          const char *user, const char *policy_json,
+                          const char *msg) {
+  cleanup_free char *json = userns_spec(uid_map, gid_map, user);
+  result r = run_with(json, policy_json, facts());
+  if (msg == NULL) {
+    CHECK(r.rc == 0);
+    if (r.rc != 0)
+      fprintf(stderr, "  unexpected: %s\n", r.err->msg);
+  } else {
+    CHECK(r.rc < 0 && r.out == NULL);
+    CHECK_STR(r.err ? r.err->msg : NULL, msg);
+  }
+  done(&r);
+}
+
+#define MAP(c, h, n) "[{\"containerID\":" #c ",\"hostID\":" #h ",\"size\":" #n "}]"
+#define USER_1000 "{\"uid\":1000,\"gid\":1000}"
+
+static void test_user_namespace(void) {
+  const char *ok = MAP(0, 100000, 65536);
+  expect_userns(ok, ok, USER_1000, NULL, NULL);
+  /* the attack: nobody is host root */
+  expect_userns(MAP(65534, 0, 1), ok, "{\"uid\":65534,\"gid\":1000}", NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "maps container uid 65534 to host uid 0 (root)");
+  expect_userns(ok, MAP(0, 0, 65536), USER_1000, NULL,
+                "refused by policy (user-namespace): linux.gidMappings[0] "
+                "maps container gid 0 to host gid 0 (root)");
+  /* a login user's ids */
+  expect_userns(MAP(0, 1000, 1), ok, "{\"uid\":0,\"gid\":1000}", NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "maps to host uids 1000-1000, outside the policy's "
+                "userns_host_min..userns_host_max (100000-4294967294)");
+  /* the range climbs down onto them? no: it must start in range */
+  expect_userns(MAP(0, 99999, 65536), ok, USER_1000, NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "maps to host uids 99999-165534, outside the policy's "
+                "userns_host_min..userns_host_max (100000-4294967294)");
+  expect_userns(MAP(0, 4294967000, 1000), ok, USER_1000, NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "(0 4294967000 1000) is empty or runs past id 4294967294");
+  expect_userns(MAP(0, 100000, 0), ok, USER_1000, NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "(0 100000 0) is empty or runs past id 4294967294");
+  expect_userns("[{\"containerID\":0,\"hostID\":100000,\"size\":10},"
+                "{\"containerID\":10,\"hostID\":100005,\"size\":10}]",
+                ok, "{\"uid\":1,\"gid\":1000}", NULL,
+                "refused by policy (user-namespace): linux.uidMappings[1] "
+                "overlaps linux.uidMappings[0]");
+  expect_userns("[{\"containerID\":0,\"hostID\":100000,\"size\":10},"
+                "{\"containerID\":5,\"hostID\":200000,\"size\":10}]",
+                ok, "{\"uid\":1,\"gid\":1000}", NULL,
+                "refused by policy (user-namespace): linux.uidMappings[1] "
+                "overlaps linux.uidMappings[0]");
+  /* the process's ids must be mapped */
+  expect_userns(MAP(0, 100000, 1000), ok, USER_1000, NULL,
+                "refused by policy (user-namespace): process.user.uid 1000 "
+                "is not mapped by linux.uidMappings");
+  expect_userns(ok, MAP(0, 100000, 1000), USER_1000, NULL,
+                "refused by policy (user-namespace): process.user.gid 1000 "
+                "is not mapped by linux.gidMappings");
+  /* the policy moves the floor */
+  expect_userns(MAP(0, 1000, 1), MAP(0, 1000, 1), "{\"uid\":0,\"gid\":0}",
+                "{\"userns_host_min\":1000,\"uid\":1,\"gid\":1}",
+                "refused by policy (user-namespace): process.user.uid 1 is "
+                "not mapped by linux.uidMappings");
+  expect_userns(MAP(0, 1000, 2), MAP(0, 1000, 2), "{\"uid\":1,\"gid\":1}",
+                "{\"userns_host_min\":1000,\"userns_host_max\":1001}", NULL);
+  expect_userns(MAP(0, 1000, 3), ok, "{\"uid\":1,\"gid\":1}",
+                "{\"userns_host_min\":1000,\"userns_host_max\":1001}",
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "maps to host uids 1000-1002, outside the policy's "
+                "userns_host_min..userns_host_max (1000-1001)");
+
+  /* rootless: the runtime's own id is all the kernel lets it map */
+  cleanup_free char *rootless = userns_spec(
+      MAP(65534, 1000, 1), MAP(65534, 1001, 1), "{\"uid\":65534,\"gid\":65534}");
+  hd_host_facts *f = facts();
+  hd_host_facts_set_runtime_ids(f, 1000, 1001);
+  result r = run_with(rootless, NULL, f);
+  CHECK(r.rc == 0);
+  done(&r);
+  r = run_with(rootless, NULL, facts()); /* the same map from a root runtime */
+  CHECK(r.rc < 0);
+  done(&r);
+
+  /* idmapped mounts: the same rule */
+  cleanup_free char *idmapped = variant(
+      "\"options\":[\"rbind\",\"ro\"]",
+      "\"options\":[\"rbind\",\"ro\"],\"uidMappings\":" MAP(0, 0, 65536)
+      ",\"gidMappings\":" MAP(0, 100000, 65536));
+  r = run_with(idmapped, NULL, facts());
+  CHECK(r.rc < 0);
+  CHECK_STR(r.err ? r.err->msg : NULL,
+            "refused by policy (user-namespace): mounts[/ro].uidMappings[0] "
+            "maps container uid 0 to host uid 0 (root)");
+  done(&r);
+
+  expect_bad_policy("{\"userns_host_min\": 0}",
+                    "policy p.json: line 1: userns_host_min: expected an "
+                    "integer from 1 to 4294967294, got 0");
+  expect_bad_policy("{\"userns_host_min\": 5, \"userns_host_max\": 4}",
+                    "policy p.json: userns_host_min 5 is above "
+                    "userns_host_max 4");
+}
+
+static const uint32_t *gids_of(const result *r, size_t *n) {
+  *n = r->out->process->user.additional_gids_len;
+  return r->out->process->user.additional_gids;
+}
+
+static void test_supplementary_groups(void) {
+  /* docker run --group-add 4 --group-add 1000, as gid 1001 */
+  cleanup_free char *json =
+      variant("\"uid\":0,\"gid\":0,\"additionalGids\":[0,10]",
+              "\"uid\":1000,\"gid\":1001,\"additionalGids\":[4,1001,1000]");
+  result r = run(json, NULL);
+  CHECK(r.rc == 0);
+  size_t n = 0;
+  const uint32_t *g = r.rc == 0 ? gids_of(&r, &n) : NULL;
+  CHECK(n == 2 && g[0] == 1001 && g[1] == 1000);
+  CHECK_OVERRIDE(&r.ov, "supplementary-groups", "process.user.additionalGids",
+                 "4,1001,1000", "1001,1000");
+  done(&r);
+  /* the policy names a group (video) and lowers the floor */
+  r = run(json, "{\"allowed_gids\":[4]}");
+  CHECK(r.rc == 0 && gids_of(&r, &n) && n == 3);
+  CHECK(find(&r.ov, "supplementary-groups", "process.user.additionalGids") ==
+        NULL);
+  done(&r);
+  r = run(json, "{\"supplementary_gid_min\":1001}");
+  g = r.rc == 0 ? gids_of(&r, &n) : NULL;
+  CHECK(n == 1 && g && g[0] == 1001);
+  done(&r);
+  /* in its own user namespace, gid 4 is host gid 100004: harmless */
+  cleanup_free char *userns =
+      userns_spec(MAP(0, 100000, 65536), MAP(0, 100000, 65536),
+                  "{\"uid\":1000,\"gid\":1000,\"additionalGids\":[4]}");
+  r = run(userns, NULL);
+  CHECK(r.rc == 0 && gids_of(&r, &n) && n == 1);
+  done(&r);
+  /* unless the map sends it below the floor */
+  cleanup_free char *low = userns_spec(
+      MAP(0, 100000, 65536),
+      "[{\"containerID\":0,\"hostID\":100000,\"size\":1000},"
+      "{\"containerID\":1000,\"hostID\":101000,\"size\":1}]",
+      "{\"uid\":1000,\"gid\":1000,\"additionalGids\":[4,2000]}");
+  r = run(low, "{\"supplementary_gid_min\":100005}");
+  CHECK(r.rc == 0 && gids_of(&r, &n) && n == 0);
+  CHECK_OVERRIDE(&r.ov, "supplementary-groups", "process.user.additionalGids",
+                 "4,2000", "(none)");
+  done(&r);
+  /* exec --process and --additional-gids go through the same rule */
+  static const char proc[] = "{\"cwd\":\"/\",\"args\":[\"id\"],"
+                             "\"user\":{\"uid\":1000,\"gid\":1000,"
+                             "\"additionalGids\":[4,27,1000,5000]}}";
+  oci_parse_error e = {0};
+  oci_process *in = oci_process_parse(proc, strlen(proc), &e);
+  oci_parse_error_clear(&e);
+  hd_policy *p = policy(NULL);
+  oci_process *out = NULL;
+  hd_overrides ov = {0};
+  hd_error_t err = NULL;
+  CHECK(in && hd_overlay_process(in, p, &out, &ov, &err) == 0);
+  CHECK(out && out->user.additional_gids_len == 2 &&
+        out->user.additional_gids[0] == 1000 &&
+        out->user.additional_gids[1] == 5000);
+  CHECK_OVERRIDE(&ov, "supplementary-groups", "process.user.additionalGids",
+                 "4,27,1000,5000", "1000,5000");
+  oci_process_free(in);
+  oci_process_free(out);
+  hd_overrides_clear(&ov);
+  hd_policy_free(p);
+  expect_bad_policy("{\"allowed_gids\": [0]}",
+                    "policy p.json: line 1: allowed_gids[0]: expected a gid "
+                    "from 1 to 4294967294, got 0");
+  expect_bad_policy("{\"allowed_gids\": [\"adm\"]}",
+                    "policy p.json: line 1: allowed_gids[0]: expected an "
+                    "integer, got a string");
+}
+
 int main(void) {
   test_hostile_spec();
+  test_user_namespace();
+  test_supplementary_groups();
   test_image_and_userns_facts();
   test_namespaces();
   test_mount_refusals();

@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# Who the process is on the host: user namespace maps, supplementary
+# groups, its session, its rlimits, the namespaces it joins and its LSM
+# label. Each attack of issue 10's identity classes, at the bundle level.
+
+load security-helpers
+
+# A 0700 root directory and a 0640 root:adm file on the host.
+host_secrets() {
+  SECRET_DIR=$BATS_TEST_TMPDIR/secret-dir
+  mkdir -m 0700 "$SECRET_DIR"
+  ADM_FILE=$BATS_TEST_TMPDIR/adm-file
+  echo admsecret >"$ADM_FILE"
+  chown 0:4 "$ADM_FILE"
+  chmod 0640 "$ADM_FILE"
+}
+
+@test "user namespace: uid 65534 mapped to host root is refused (user-namespace)" {
+  host_secrets
+  update_config '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 65534, hostID: 0, size: 1}]
+    | .linux.gidMappings = [{containerID: 65534, hostID: 0, size: 1}]
+    | .process.user = {uid: 65534, gid: 65534}
+    | .mounts += [{destination: "/secret", type: "bind", source: $s,
+                   options: ["rbind", "rw"]}]' --arg s "$SECRET_DIR"
+  run_ctr sh -c 'touch /secret/owned && echo WROTE'
+  refute_output --partial WROTE
+  [[ ! -e $SECRET_DIR/owned ]]
+  ! is_hardened ||
+    assert_output --partial "linux.uidMappings[0] maps container uid 65534 to host uid 0 (root)"
+  expect_refused user-namespace
+}
+
+@test "user namespace: a map onto a login user's ids is refused (user-namespace)" {
+  update_config '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 1000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .process.user = {uid: 1000, gid: 1000}'
+  run_ctr id -u
+  expect_refused user-namespace
+}
+
+@test "user namespace: a map in the policy's range runs, as the mapped host uid" {
+  update_config '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .process.user = {uid: 1000, gid: 1000}'
+  run_ctr sh -c 'cat /proc/self/uid_map; id -u'
+  assert_success
+  assert_equal "$(echo ${lines[0]})" "0 100000 65536"
+  assert_line -n 1 1000
+}
+
+groups_of() { # the Groups: line of /proc/self/status in $output
+  echo $(sed -n 's/^Groups://p' <<<"$output" | head -n1)
+}
+
+@test "supplementary groups: additionalGids [4] does not read the host's adm files (supplementary-groups)" {
+  host_secrets
+  update_config '.process.user = {uid: 1000, gid: 1000, additionalGids: [4, 1000, 2000]}
+    | .mounts += [{destination: "/adm-file", type: "bind", source: $f,
+                   options: ["bind", "ro"]}]' --arg f "$ADM_FILE"
+  run_ctr sh -c 'cat /proc/self/status; cat /adm-file'
+  refute_output --partial admsecret
+  strict_checks || return 0
+  assert_equal "$(groups_of)" "1000 2000"
+}
+
+@test "supplementary groups: exec --additional-gids 4 and exec --process drop it too" {
+  host_secrets
+  update_config '.process.user = {uid: 1000, gid: 1000}
+    | .mounts += [{destination: "/adm-file", type: "bind", source: $f,
+                   options: ["bind", "ro"]}]' --arg f "$ADM_FILE"
+  set_args sleep 1000
+  run_detached "$CID"
+  run hd exec --additional-gids 4 "$CID" sh -c 'cat /proc/self/status; cat /adm-file'
+  refute_output --partial admsecret
+  ! strict_checks || [[ " $(groups_of) " != *" 4 "* ]]
+  jq -n '{cwd: "/", args: ["sh", "-c", "cat /proc/self/status; cat /adm-file"],
+          user: {uid: 1000, gid: 1000, additionalGids: [4]}}' >"$BATS_TEST_TMPDIR/p.json"
+  run hd exec --process "$BATS_TEST_TMPDIR/p.json" "$CID"
+  refute_output --partial admsecret
+  ! strict_checks || assert_equal "$(groups_of)" ""
+  hd kill "$CID" KILL
+}
