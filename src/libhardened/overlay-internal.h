@@ -82,5 +82,6 @@ int hd_ov_mounts(hd_ov *c, oci_spec *s);
 /* overlay-process.c: identity and limits of a process. */
 int hd_ov_user_namespace(hd_ov *c, const oci_spec *s);
 void hd_ov_supplementary_groups(hd_ov *c, oci_user *u, const oci_linux *l);
+void hd_ov_own_session(hd_ov *c, const oci_process *p);
 
 #endif

@@ -192,3 +192,15 @@ void hd_ov_supplementary_groups(hd_ov *c, oci_user *u, const oci_linux *l) {
   hd_ov_record(c, "supplementary-groups", "process.user.additionalGids", from,
                to);
 }
+
+/* ---- the session ---- */
+
+/* Setup gives every process a session of its own (process.c); without a
+ * terminal that means it has no controlling terminal at all, where runc's
+ * caller might expect it to keep theirs. Recorded so `check` says so. */
+void hd_ov_own_session(hd_ov *c, const oci_process *p) {
+  if (!p->terminal)
+    hd_ov_record(c, "own-session", "process.terminal",
+                 "false (the caller's session)",
+                 "false (a session of its own, no controlling terminal)");
+}

@@ -249,6 +249,7 @@ static void process_limits(hd_ov *c, oci_process *p) {
 static void harden_process(hd_ov *c, oci_process *p, const oci_linux *l) {
   non_root(c, &p->user);
   hd_ov_supplementary_groups(c, &p->user, l);
+  hd_ov_own_session(c, p);
   no_capabilities(c, p);
   process_limits(c, p);
 }

@@ -275,6 +275,19 @@ static void reset_signals(void) {
 
 /* --- the sequence --- */
 
+/* own-session: a process left in the caller's session keeps the caller's
+ * controlling terminal, and TIOCSTI on it types commands into the admin's
+ * shell. A terminal set up already made its own session (and is its
+ * controlling tty); everyone else leaves the caller's here, init and
+ * exec alike. */
+static int own_session(hd_error_t *err) {
+  if (getsid(0) == getpid())
+    return 0;
+  if (setsid() < 0)
+    return hd_error_set(err, errno, "setsid");
+  return 0;
+}
+
 static int load_seccomp(const hd_exec_params *params, hd_error_t *err) {
   if (hd_seccomp_prog_load(params->seccomp, err) < 0)
     return -1;
@@ -301,7 +314,7 @@ int hd_process_exec(const hd_exec_params *params, hd_error_t *err) {
   const oci_process *p = params->process;
   if (p == NULL)
     return hd_error_set(err, 0, "config.json: no process");
-  if (apply_rlimits(p, err) < 0)
+  if (own_session(err) < 0 || apply_rlimits(p, err) < 0)
     return -1;
   cleanup_free char *exe = NULL;
   if (hd_process_lookup_executable(p, &exe, err) < 0)

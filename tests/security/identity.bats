@@ -83,3 +83,57 @@ groups_of() { # the Groups: line of /proc/self/status in $output
   ! strict_checks || assert_equal "$(groups_of)" ""
   hd kill "$CID" KILL
 }
+
+# script(1) gives the pty's CRLF line ends
+strip_cr() {
+  output=$(tr -d '\r' <<<"$output")
+  mapfile -t lines <<<"$output"
+}
+
+# Runs the container with a pty as stdin, stdout and controlling terminal
+# of the runtime (as an admin's shell would), without process.terminal.
+run_on_caller_tty() {
+  set_args "$@"
+  local cmd
+  printf -v cmd '%q ' timeout -k 5 60 "$HARDENED_BINARY" --root "$ROOT" \
+    run --bundle "$BUNDLE" "$CID"
+  run script -qec "$cmd" /dev/null </dev/null
+}
+
+@test "terminal: without process.terminal the init gets its own session; TIOCSTI cannot type into the caller's tty (own-session)" {
+  command -v script >/dev/null || skip "no script(1)"
+  update_config '.process.terminal = false'
+  run_on_caller_tty sh -c '/bin/probe session; /bin/probe tiocsti 0'
+  strip_cr
+  # The test is meaningful only when the container's stdin is the pty.
+  assert_line "stdin is a tty: yes"
+  strict_checks || return 0
+  assert_success
+  # The init (sh, pid 1 in its pid namespace) leads its own session; in
+  # the caller's it would see sid 0 (the leader is outside the namespace).
+  assert_line "sid=1"
+  assert_line --regexp '^ctty: (ENXIO|EIO)$'
+  assert_line --regexp '^tiocsti: (EPERM|EIO)$'
+}
+
+@test "terminal: an exec'd process gets its own session too (own-session)" {
+  update_config '.process.terminal = false'
+  set_args sleep 1000
+  run_detached "$CID"
+  local cmd
+  printf -v cmd '%q ' timeout -k 5 60 "$HARDENED_BINARY" --root "$ROOT" \
+    exec "$CID" sh -c 'echo "sh=$$"; /bin/probe session; /bin/probe tiocsti 0'
+  run script -qec "$cmd" /dev/null </dev/null
+  strip_cr
+  assert_line "stdin is a tty: yes"
+  if strict_checks; then
+    assert_success
+    # the exec'd sh leads its own session
+    local sh
+    sh=$(sed -n 's/^sh=//p' <<<"$output")
+    assert_line "sid=$sh"
+    assert_line --regexp '^ctty: (ENXIO|EIO)$'
+    assert_line --regexp '^tiocsti: (EPERM|EIO)$'
+  fi
+  hd kill "$CID" KILL
+}

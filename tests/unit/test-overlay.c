@@ -187,6 +187,9 @@ static void test_hostile_spec(void) {
                  "10");
   CHECK_OVERRIDE(&r.ov, "supplementary-groups", "process.user.additionalGids",
                  "10", "(none)");
+  CHECK_OVERRIDE(&r.ov, "own-session", "process.terminal",
+                 "false (the caller's session)",
+                 "false (a session of its own, no controlling terminal)");
   /* 2: no capabilities */
   CHECK(p->capabilities && p->capabilities->bounding_len == 0 &&
         p->capabilities->effective_len == 0 &&
