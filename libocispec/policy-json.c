@@ -31,6 +31,7 @@ typedef enum {
   K_HOST_ID,  /* userns_host_min/max */
   K_ID_FLOOR, /* supplementary_gid_min */
   K_GIDS,     /* lists of gids */
+  K_RLIMITS,  /* an object of name: integer or "unlimited" */
 } kind;
 
 typedef enum {
@@ -49,6 +50,7 @@ typedef enum {
   F_USERNS_HOST_MAX,
   F_SUPPLEMENTARY_GID_MIN,
   F_ALLOWED_GIDS,
+  F_RLIMITS,
   F__COUNT
 } field_id;
 
@@ -79,13 +81,15 @@ static const struct field {
      "an integer from 0 to 4294967294"},
     {"allowed_gids", F_ALLOWED_GIDS, K_GIDS,
      "an array of integers from 1 to 4294967294"},
+    {"rlimits", F_RLIMITS, K_RLIMITS,
+     "an object of RLIMIT_ names and hard caps"},
 };
 
 typedef struct {
   yajl_handle h;
   const char *text;
   oci_policy_file *out;
-  int depth; /* 0 outside, 1 in the top object, 2 in a list */
+  int depth; /* 0 outside, 1 in the top object, 2 in a list, 3 in rlimits */
   const struct field *field;
   size_t index;
   unsigned seen;
@@ -114,7 +118,10 @@ static int fail(parser *p, const char *fmt, ...) {
     abort();
   va_end(ap);
   char *where = NULL;
-  if (p->field && p->depth == 2)
+  if (p->field && p->depth == 3 && p->out->rlimits_len > p->index)
+    (void)!asprintf(&where, "%s.%s: ", p->field->name,
+                    p->out->rlimits[p->index].name);
+  else if (p->field && p->depth == 2)
     (void)!asprintf(&where, "%s[%zu]: ", p->field->name, p->index);
   else if (p->field)
     (void)!asprintf(&where, "%s: ", p->field->name);
@@ -254,6 +261,39 @@ static int add_gid(parser *p, const char *s, size_t len) {
   return value_done(p);
 }
 
+/* In the rlimits object: p->index is the entry its last key added. */
+static int rlimit_key(parser *p, const unsigned char *key, size_t len) {
+  oci_policy_file *o = p->out;
+  char *name = must(strndup((const char *)key, len));
+  for (size_t i = 0; i < o->rlimits_len; i++)
+    if (strcmp(o->rlimits[i].name, name) == 0) {
+      p->index = i;
+      fail(p, "given twice");
+      free(name);
+      return 0;
+    }
+  o->rlimits =
+      must(realloc(o->rlimits, (o->rlimits_len + 1) * sizeof *o->rlimits));
+  o->rlimits[o->rlimits_len] = (oci_policy_rlimit){.name = name};
+  p->index = o->rlimits_len++;
+  if (strncmp(name, "RLIMIT_", 7) != 0 || strlen(name) != len)
+    return fail(p, "expected an RLIMIT_ name");
+  return 1;
+}
+
+static int rlimit_value(parser *p, const char *s, size_t len, bool quoted) {
+  int64_t v = -1;
+  if (quoted && len == 9 && memcmp(s, "unlimited", 9) == 0) {
+    p->out->rlimits[p->index].max = OCI_POLICY_UNLIMITED;
+    return 1;
+  }
+  if (quoted || parse_integer(s, len, &v) < 0 || v < 0)
+    return fail(p, "expected an integer from 0 or \"unlimited\", got %s%.*s%s",
+                quoted ? "\"" : "", (int)len, s, quoted ? "\"" : "");
+  p->out->rlimits[p->index].max = (uint64_t)v;
+  return 1;
+}
+
 static int set_pids(parser *p, const char *s, size_t len) {
   int64_t v;
   if (parse_integer(s, len, &v) < 0 || v < 1 || v > OCI_POLICY_PIDS_MAX_LIMIT)
@@ -303,6 +343,8 @@ static int set_cpus(parser *p, const char *s, size_t len) {
 
 static int on_number(void *ctx, const char *s, size_t len) {
   parser *p = ctx;
+  if (p->depth == 3)
+    return rlimit_value(p, s, len, false);
   if (p->depth == 2 && p->field && p->field->kind == K_GIDS)
     return add_gid(p, s, len);
   if (p->depth != 1 || p->field == NULL)
@@ -416,6 +458,8 @@ static int add_list_item(parser *p, char *s) {
 
 static int on_string(void *ctx, const unsigned char *s, size_t len) {
   parser *p = ctx;
+  if (p->depth == 3)
+    return rlimit_value(p, (const char *)s, len, true);
   if (p->depth == 1 && p->field && p->field->kind == K_SIZE)
     return set_size(p, (const char *)s, len, true);
   if (p->depth != 2 || p->field->kind == K_GIDS)
@@ -429,6 +473,10 @@ static int on_string(void *ctx, const unsigned char *s, size_t len) {
 
 static int on_start_map(void *ctx) {
   parser *p = ctx;
+  if (p->depth == 1 && p->field && p->field->kind == K_RLIMITS) {
+    p->depth = 3;
+    return 1;
+  }
   if (p->depth != 0)
     return wrong_type(p, "an object");
   p->depth = 1;
@@ -437,6 +485,8 @@ static int on_start_map(void *ctx) {
 
 static int on_map_key(void *ctx, const unsigned char *key, size_t len) {
   parser *p = ctx;
+  if (p->depth == 3)
+    return rlimit_key(p, key, len);
   p->field = NULL;
   for (size_t i = 0; i < F__COUNT; i++)
     if (strlen(fields[i].name) == len && memcmp(fields[i].name, key, len) == 0)
@@ -451,6 +501,11 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len) {
 
 static int on_end_map(void *ctx) {
   parser *p = ctx;
+  if (p->depth == 3) {
+    p->depth = 1;
+    p->field = NULL;
+    return 1;
+  }
   p->depth = 0;
   return 1;
 }
@@ -537,5 +592,8 @@ void oci_policy_file_free(oci_policy_file *p) {
   strv_free(p->hooks_allowed, p->hooks_allowed_len);
   strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
   free(p->allowed_gids);
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    free(p->rlimits[i].name);
+  free(p->rlimits);
   free(p);
 }

@@ -4,11 +4,13 @@
  * itself stays a pure function that tests can drive with made-up facts. */
 #define _GNU_SOURCE
 #include "overlay-internal.h"
+#include "rlimits.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -88,6 +90,14 @@ void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
   f->runtime_gid = gid;
 }
 
+void hd_host_facts_add_rlimit(hd_host_facts *f, const char *name, uint64_t soft,
+                              uint64_t hard) {
+  f->rlimits =
+      xrealloc(f->rlimits, (f->rlimits_len + 1) * sizeof(hd_fact_rlimit));
+  f->rlimits[f->rlimits_len++] =
+      (hd_fact_rlimit){.name = xstrdup(name), .soft = soft, .hard = hard};
+}
+
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path) {
   for (size_t i = 0; f && i < f->ns_paths_len; i++)
     if (strcmp(f->ns_paths[i].path, path) == 0)
@@ -124,6 +134,9 @@ void hd_host_facts_free(hd_host_facts *f) {
   for (size_t i = 0; i < f->image_lacks_len; i++)
     free(f->image_lacks[i]);
   free(f->image_lacks);
+  for (size_t i = 0; i < f->rlimits_len; i++)
+    free(f->rlimits[i].name);
+  free(f->rlimits);
   free(f->ns_paths);
   free(f->paths);
   free(f->devices);
@@ -160,6 +173,16 @@ static int gather_ns_paths(hd_host_facts *f, const oci_linux *l,
     hd_host_facts_add_ns_path(f, path, st.st_dev, st.st_ino);
   }
   return 0;
+}
+
+/* RLIM_INFINITY is all ones, like the spec's "unlimited". */
+static void gather_rlimits(hd_host_facts *f) {
+  const char *name;
+  for (size_t i = 0; (name = hd_rlimit_name_at(i)) != NULL; i++) {
+    struct rlimit r;
+    if (getrlimit(hd_rlimit_from_name(name), &r) == 0)
+      hd_host_facts_add_rlimit(f, name, r.rlim_cur, r.rlim_max);
+  }
 }
 
 static void add_realpath(hd_host_facts *f, const char *path) {
@@ -214,6 +237,7 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
   hd_host_facts *f = hd_host_facts_new();
   gather_host_namespaces(f);
   hd_host_facts_set_runtime_ids(f, geteuid(), getegid());
+  gather_rlimits(f);
   f->memfd_noexec = access("/proc/sys/vm/memfd_noexec", F_OK) == 0;
   if (spec) {
     if (gather_ns_paths(f, spec->linux_, err) < 0) {

@@ -19,6 +19,11 @@ typedef struct {
 } hd_fact_path;
 
 typedef struct {
+  char *name; /* "RLIMIT_NOFILE" */
+  uint64_t soft, hard;
+} hd_fact_rlimit;
+
+typedef struct {
   char *path;
   char type; /* 'c' or 'b' */
   int64_t major, minor;
@@ -39,6 +44,10 @@ struct hd_host_facts {
   /* The runtime's euid/egid. Not root (rootless): the kernel lets a map
    * reach only these ids, so they are allowed below the policy's floor. */
   uint32_t runtime_uid, runtime_gid;
+  /* The runtime's own rlimits: what a process inherits for an rlimit its
+   * spec does not name. */
+  hd_fact_rlimit *rlimits;
+  size_t rlimits_len;
   char *state_root;  /* the runtime's --root */
   char **image_lacks; /* tmp dirs (/tmp, /var/tmp) the rootfs does not have */
   size_t image_lacks_len;
@@ -83,5 +92,6 @@ int hd_ov_mounts(hd_ov *c, oci_spec *s);
 int hd_ov_user_namespace(hd_ov *c, const oci_spec *s);
 void hd_ov_supplementary_groups(hd_ov *c, oci_user *u, const oci_linux *l);
 void hd_ov_own_session(hd_ov *c, const oci_process *p);
+int hd_ov_rlimits(hd_ov *c, oci_process *p);
 
 #endif

@@ -1,7 +1,8 @@
 /* The overlay's rules on who a process is on the host: the user
  * namespace maps (user-namespace) and the supplementary groups
- * (supplementary-groups). Pure, like the rest of the overlay: the only
- * host facts used are the runtime's own ids.
+ * (supplementary-groups), its session (own-session) and its rlimits
+ * (rlimits). Pure, like the rest of the overlay: the only host facts used
+ * are the runtime's own ids and rlimits.
  *
  * The threat: a map is a list of host ids the container's ids become. A
  * map onto host uid 0 makes the "non-root" process root on every host
@@ -10,6 +11,7 @@
  * (userns_host_min..userns_host_max, 100000.. by default). */
 #define _GNU_SOURCE
 #include "overlay-internal.h"
+#include "rlimits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,4 +205,146 @@ void hd_ov_own_session(hd_ov *c, const oci_process *p) {
     hd_ov_record(c, "own-session", "process.terminal",
                  "false (the caller's session)",
                  "false (a session of its own, no controlling terminal)");
+}
+
+/* ---- rlimits ---- */
+
+/* Setup sets rlimits as root, before the uid switch, so a spec's value
+ * is not limited by the runtime's own hard limit: these caps are what
+ * stands between a hostile spec and an unprivileged process that holds
+ * them. RTPRIO lets a process without CAP_SYS_NICE take a real-time
+ * priority and starve the host's CPUs: always 0. NICE is 20 - the lowest
+ * nice value reachable: 20 lets a process go back to nice 0 and never
+ * below. MEMLOCK pins memory outside reclaim, MSGQUEUE and SIGPENDING
+ * are counted per host uid (shared with the host's user of that uid).
+ * NOFILE is docker's usual 1048576 (the kernel's default fs.nr_open). The
+ * rest (AS, CPU, DATA, FSIZE, LOCKS, NPROC, RSS, RTTIME, STACK) only
+ * limit the process itself, or are bounded elsewhere (pids-limit), and
+ * pass unless the policy caps them. */
+#define MIB (1024ull * 1024)
+static const hd_rlimit_cap builtin_caps[] = {
+    {"RLIMIT_RTPRIO", 0},         {"RLIMIT_NICE", 20},
+    {"RLIMIT_NOFILE", 1048576},   {"RLIMIT_MEMLOCK", 64 * MIB},
+    {"RLIMIT_MSGQUEUE", 8 * MIB}, {"RLIMIT_SIGPENDING", 262144},
+};
+#define N_BUILTIN_CAPS (sizeof builtin_caps / sizeof builtin_caps[0])
+
+/* Set to 0/0 when the spec leaves them out: the runtime's own values
+ * could be anything its service manager gave it. */
+static bool forced_when_absent(const char *name) {
+  return strcmp(name, "RLIMIT_RTPRIO") == 0 || strcmp(name, "RLIMIT_NICE") == 0;
+}
+
+static bool rlimit_cap(const hd_ov *c, const char *name, uint64_t *cap) {
+  for (size_t i = 0; i < c->policy->rlimit_caps_len; i++)
+    if (strcmp(c->policy->rlimit_caps[i].name, name) == 0) {
+      *cap = c->policy->rlimit_caps[i].max;
+      return true;
+    }
+  for (size_t i = 0; i < N_BUILTIN_CAPS; i++)
+    if (strcmp(builtin_caps[i].name, name) == 0) {
+      *cap = builtin_caps[i].max;
+      return true;
+    }
+  return false;
+}
+
+static char *rlimit_text(uint64_t v) {
+  return v == UINT64_MAX ? xstrdup("unlimited")
+                         : xasprintf("%llu", (unsigned long long)v);
+}
+
+static char *soft_hard_text(uint64_t soft, uint64_t hard) {
+  cleanup_free char *s = rlimit_text(soft);
+  cleanup_free char *h = rlimit_text(hard);
+  return xasprintf("%s/%s", s, h);
+}
+
+static void clamp_rlimit(hd_ov *c, oci_rlimit *r, uint64_t cap,
+                         const char *from) {
+  if (r->hard <= cap && r->soft <= cap)
+    return;
+  cleanup_free char *was =
+      from ? xstrdup(from) : soft_hard_text(r->soft, r->hard);
+  if (r->hard > cap)
+    r->hard = cap;
+  if (r->soft > r->hard)
+    r->soft = r->hard;
+  cleanup_free char *field = xasprintf("process.rlimits[%s]", r->type);
+  cleanup_free char *now = soft_hard_text(r->soft, r->hard);
+  hd_ov_record(c, "rlimits", field, was, now);
+}
+
+static const oci_rlimit *spec_rlimit(const oci_process *p, const char *name) {
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    if (p->rlimits[i].type && strcmp(p->rlimits[i].type, name) == 0)
+      return &p->rlimits[i];
+  return NULL;
+}
+
+static const hd_fact_rlimit *runtime_rlimit(const hd_ov *c, const char *name) {
+  for (size_t i = 0; c->host && i < c->host->rlimits_len; i++)
+    if (strcmp(c->host->rlimits[i].name, name) == 0)
+      return &c->host->rlimits[i];
+  return NULL;
+}
+
+/* An rlimit the spec leaves out is the runtime's own, inherited: capped
+ * the same way, by adding it to the spec. */
+static void absent_rlimit(hd_ov *c, oci_process *p, const char *name,
+                          uint64_t cap) {
+  const hd_fact_rlimit *own = runtime_rlimit(c, name);
+  cleanup_free char *from = NULL;
+  oci_rlimit add = {.soft = 0, .hard = 0};
+  if (own) {
+    add.soft = own->soft;
+    add.hard = own->hard;
+    cleanup_free char *v = soft_hard_text(own->soft, own->hard);
+    from = xasprintf("(unset: the runtime's %s)", v);
+  } else if (forced_when_absent(name)) {
+    /* Unknown: 0, which lowering the runtime's value always allows
+     * (raising one needs CAP_SYS_RESOURCE, which exec may lack). */
+    from = xstrdup("(unset)");
+    cap = 0;
+    add.soft = add.hard = UINT64_MAX;
+  } else {
+    return;
+  }
+  if (add.hard <= cap && add.soft <= cap)
+    return;
+  p->rlimits = xrealloc(p->rlimits, (p->rlimits_len + 1) * sizeof *p->rlimits);
+  oci_rlimit *r = &p->rlimits[p->rlimits_len++];
+  *r = add;
+  r->type = xstrdup(name);
+  clamp_rlimit(c, r, cap, from);
+}
+
+static int rlimit_entry(hd_ov *c, oci_rlimit *r, size_t i) {
+  cleanup_free char *field = xasprintf("process.rlimits[%zu].type", i);
+  if (hd_rlimit_from_name(r->type) < 0)
+    return hd_ov_refuse(c, "rlimits", field, "\"%s\" is not an rlimit",
+                        r->type ? r->type : "");
+  if (r->soft > r->hard) {
+    cleanup_free char *v = soft_hard_text(r->soft, r->hard);
+    return hd_ov_refuse(c, "rlimits", field, "%s: soft is above hard (%s)",
+                        r->type, v);
+  }
+  uint64_t cap;
+  if (strcmp(r->type, "RLIMIT_CORE") != 0 && rlimit_cap(c, r->type, &cap))
+    clamp_rlimit(c, r, cap, NULL);
+  return 0;
+}
+
+int hd_ov_rlimits(hd_ov *c, oci_process *p) {
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    if (rlimit_entry(c, &p->rlimits[i], i) < 0)
+      return -1;
+  const char *name;
+  for (size_t i = 0; (name = hd_rlimit_name_at(i)) != NULL; i++) {
+    uint64_t cap;
+    if (strcmp(name, "RLIMIT_CORE") != 0 && !spec_rlimit(p, name) &&
+        rlimit_cap(c, name, &cap))
+      absent_rlimit(c, p, name, cap);
+  }
+  return 0;
 }

@@ -246,12 +246,13 @@ static void process_limits(hd_ov *c, oci_process *p) {
 
 /* l: the container's linux section, NULL for exec (whose process joins
  * the container as it is). */
-static void harden_process(hd_ov *c, oci_process *p, const oci_linux *l) {
+static int harden_process(hd_ov *c, oci_process *p, const oci_linux *l) {
   non_root(c, &p->user);
   hd_ov_supplementary_groups(c, &p->user, l);
   hd_ov_own_session(c, p);
   no_capabilities(c, p);
   process_limits(c, p);
+  return hd_ov_rlimits(c, p);
 }
 
 /* ---- invariant 5: pids limit, and the policy's optional caps ---- */
@@ -844,8 +845,8 @@ static int harden_spec(hd_ov *c, oci_spec *s) {
   if (harden_linux(c, s) < 0 || hooks(c, s->hooks) < 0 ||
       read_only_root(c, s->root) < 0 || hd_ov_mounts(c, s) < 0)
     return -1;
-  if (s->process)
-    harden_process(c, s->process, s->linux_);
+  if (s->process && harden_process(c, s->process, s->linux_) < 0)
+    return -1;
   if (hd_ov_user_namespace(c, s) < 0)
     return -1;
   annotations(c, s);
@@ -894,8 +895,13 @@ int hd_overlay_process(const oci_process *in, const hd_policy *policy,
   oci_process *p = oci_process_dup(in);
   if (p == NULL)
     return hd_error_set(err, ENOMEM, "overlay: copying the process");
+  size_t keep = overrides->len;
   hd_ov c = {.policy = policy, .ov = overrides, .err = err};
-  harden_process(&c, p, NULL);
+  if (harden_process(&c, p, NULL) < 0) {
+    drop_new_overrides(overrides, keep);
+    oci_process_free(p);
+    return -1;
+  }
   *out = p;
   return 0;
 }

@@ -44,6 +44,9 @@ void hd_host_facts_set_state_root(hd_host_facts *f, const char *root);
 /* The ids the runtime runs as (gathered: geteuid/getegid; default 0). */
 void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
                                    uint32_t gid);
+/* The runtime's own limit of an rlimit (gathered: getrlimit). */
+void hd_host_facts_add_rlimit(hd_host_facts *f, const char *name, uint64_t soft,
+                              uint64_t hard);
 
 /* create/run. Refusal: returns -1 with
  * "refused by policy (<rule>): <field> <why>". */

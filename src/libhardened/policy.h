@@ -27,6 +27,11 @@ void hd_policy_free(hd_policy *policy);
 /* Debian and Fedora give system groups the gids below 1000. */
 #define HD_POLICY_SUPPLEMENTARY_GID_MIN 1000u
 
+typedef struct {
+  char *name; /* "RLIMIT_NOFILE" */
+  uint64_t max;
+} hd_rlimit_cap;
+
 struct hd_policy {
   uint32_t uid, gid;       /* never 0 */
   int64_t pids_max;        /* 1 .. 4194304 */
@@ -51,6 +56,10 @@ struct hd_policy {
   uint32_t supplementary_gid_min;
   uint32_t *allowed_gids;
   size_t allowed_gids_len;
+  /* rlimits: hard caps by name, over the overlay's built-in ones;
+   * UINT64_MAX is "unlimited". Never RLIMIT_CORE, _NICE or _RTPRIO. */
+  hd_rlimit_cap *rlimit_caps;
+  size_t rlimit_caps_len;
   char *source; /* the file it came from, or "built-in" */
 };
 

@@ -9,6 +9,7 @@
 
 #include "capabilities.h"
 #include "log.h"
+#include "rlimits.h"
 #include "seccomp-baseline.h"
 #include "seccomp.h"
 
@@ -33,39 +34,10 @@
 #define DEFAULT_PATH                                                           \
   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static const struct {
-  const char *name;
-  int resource;
-} rlimit_names[] = {
-    {"RLIMIT_AS", RLIMIT_AS},
-    {"RLIMIT_CORE", RLIMIT_CORE},
-    {"RLIMIT_CPU", RLIMIT_CPU},
-    {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE},
-    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},
-    {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-    {"RLIMIT_STACK", RLIMIT_STACK},
-};
-
-static int rlimit_from_name(const char *name) {
-  for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0]; i++)
-    if (strcmp(rlimit_names[i].name, name) == 0)
-      return rlimit_names[i].resource;
-  return -1;
-}
-
 static int apply_rlimits(const oci_process *p, hd_error_t *err) {
   for (size_t i = 0; i < p->rlimits_len; i++) {
     const oci_rlimit *r = &p->rlimits[i];
-    int resource = r->type ? rlimit_from_name(r->type) : -1;
+    int resource = hd_rlimit_from_name(r->type);
     if (resource < 0)
       return hd_error_set(err, 0,
                           "process.rlimits[%zu].type: unknown rlimit \"%s\"", i,

@@ -137,3 +137,71 @@ run_on_caller_tty() {
   fi
   hd kill "$CID" KILL
 }
+
+# limit_of NAME: "soft hard" of a /proc/PID/limits line in $output
+limit_of() {
+  local line
+  line=$(grep "^$1 " <<<"$output")
+  line=${line#"$1"}
+  echo $line | cut -d' ' -f1,2
+}
+
+# Raising a hard limit needs CAP_SYS_RESOURCE, which some sandboxes take
+# from root: the runtime, like runc, then fails to set a value above its own.
+can_raise_rlimits() {
+  local eff
+  eff=$(awk '/^CapEff:/ {print $2}' /proc/self/status)
+  (((0x$eff >> 24) & 1))
+}
+
+@test "rlimits: rtprio 99 is 0 (rlimits)" {
+  update_config '.process.rlimits = [{type: "RLIMIT_RTPRIO", soft: 99, hard: 99},
+      {type: "RLIMIT_NOFILE", soft: 1024, hard: 1024}]'
+  run_ctr cat /proc/self/limits
+  strict_checks || { echo "# rtprio: $(limit_of 'Max realtime priority')"; return 0; }
+  assert_success
+  assert_equal "$(limit_of 'Max realtime priority')" "0 0"
+  assert_equal "$(limit_of 'Max open files')" "1024 1024"
+}
+
+@test "rlimits: nice 40 and unlimited memlock are capped (rlimits)" {
+  can_raise_rlimits || skip "root here lacks CAP_SYS_RESOURCE"
+  update_config '.process.rlimits = [
+      {type: "RLIMIT_NICE", soft: 40, hard: 40},
+      {type: "RLIMIT_MEMLOCK", soft: 123454321, hard: 123454321}]'
+  set_args cat /proc/self/limits
+  # unlimited, which jq would round to a double
+  sed -i 's/123454321/18446744073709551615/g' "$BUNDLE/config.json"
+  run hd run --bundle "$BUNDLE" "$CID" </dev/null
+  strict_checks || return 0
+  assert_success
+  assert_equal "$(limit_of 'Max nice priority')" "20 20"
+  assert_equal "$(limit_of 'Max locked memory')" "67108864 67108864"
+}
+
+@test "rlimits: left out, rtprio is 0 all the same (rlimits)" {
+  update_config 'del(.process.rlimits)'
+  run_ctr cat /proc/self/limits
+  assert_success
+  strict_checks || return 0
+  assert_equal "$(limit_of 'Max realtime priority')" "0 0"
+}
+
+@test "rlimits: an unknown rlimit is refused (rlimits)" {
+  update_config '.process.rlimits = [{type: "RLIMIT_BOGUS", soft: 1, hard: 1}]'
+  run_ctr true
+  ! is_hardened ||
+    assert_output --partial 'process.rlimits[0].type "RLIMIT_BOGUS" is not an rlimit'
+  expect_refused rlimits
+}
+
+@test "rlimits: exec --process asking for rtprio 99 gets 0 (rlimits)" {
+  set_args sleep 1000
+  run_detached "$CID"
+  jq -n '{cwd: "/", args: ["cat", "/proc/self/limits"], user: {uid: 1000, gid: 1000},
+          rlimits: [{type: "RLIMIT_RTPRIO", soft: 99, hard: 99}]}' >"$BATS_TEST_TMPDIR/p.json"
+  run hd exec --process "$BATS_TEST_TMPDIR/p.json" "$CID"
+  assert_success
+  ! strict_checks || assert_equal "$(limit_of 'Max realtime priority')" "0 0"
+  hd kill "$CID" KILL
+}

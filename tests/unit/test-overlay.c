@@ -864,6 +864,23 @@ static void test_user_namespace(void) {
                     "userns_host_max 4");
 }
 
+/* exec --process: the process JSON through the overlay, default policy. */
+static oci_process *exec_process(const char *json, hd_overrides *ov) {
+  oci_parse_error e = {0};
+  oci_process *in = oci_process_parse(json, strlen(json), &e);
+  oci_parse_error_clear(&e);
+  hd_policy *p = policy(NULL);
+  oci_process *out = NULL;
+  hd_error_t err = NULL;
+  CHECK(in && hd_overlay_process(in, p, &out, ov, &err) == 0);
+  if (err)
+    fprintf(stderr, "  exec_process: %s\n", err->msg);
+  hd_error_free(&err);
+  oci_process_free(in);
+  hd_policy_free(p);
+  return out;
+}
+
 static const uint32_t *gids_of(const result *r, size_t *n) {
   *n = r->out->process->user.additional_gids_len;
   return r->out->process->user.additional_gids;
@@ -911,26 +928,18 @@ static void test_supplementary_groups(void) {
                  "4,2000", "(none)");
   done(&r);
   /* exec --process and --additional-gids go through the same rule */
-  static const char proc[] = "{\"cwd\":\"/\",\"args\":[\"id\"],"
-                             "\"user\":{\"uid\":1000,\"gid\":1000,"
-                             "\"additionalGids\":[4,27,1000,5000]}}";
-  oci_parse_error e = {0};
-  oci_process *in = oci_process_parse(proc, strlen(proc), &e);
-  oci_parse_error_clear(&e);
-  hd_policy *p = policy(NULL);
-  oci_process *out = NULL;
   hd_overrides ov = {0};
-  hd_error_t err = NULL;
-  CHECK(in && hd_overlay_process(in, p, &out, &ov, &err) == 0);
+  oci_process *out = exec_process("{\"cwd\":\"/\",\"args\":[\"id\"],"
+                                  "\"user\":{\"uid\":1000,\"gid\":1000,"
+                                  "\"additionalGids\":[4,27,1000,5000]}}",
+                                  &ov);
   CHECK(out && out->user.additional_gids_len == 2 &&
         out->user.additional_gids[0] == 1000 &&
         out->user.additional_gids[1] == 5000);
   CHECK_OVERRIDE(&ov, "supplementary-groups", "process.user.additionalGids",
                  "4,27,1000,5000", "1000,5000");
-  oci_process_free(in);
   oci_process_free(out);
   hd_overrides_clear(&ov);
-  hd_policy_free(p);
   expect_bad_policy("{\"allowed_gids\": [0]}",
                     "policy p.json: line 1: allowed_gids[0]: expected a gid "
                     "from 1 to 4294967294, got 0");
@@ -939,8 +948,134 @@ static void test_supplementary_groups(void) {
                     "integer, got a string");
 }
 
+static const oci_rlimit *rlimit_of(const oci_process *p, const char *type) {
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    if (strcmp(p->rlimits[i].type, type) == 0)
+      return &p->rlimits[i];
+  return NULL;
+}
+
+#define CHECK_RLIMIT(p, type, s, h)                                            \
+  do {                                                                         \
+    const oci_rlimit *rl_ = rlimit_of(p, type);                                \
+    CHECK(rl_ != NULL && rl_->soft == (s) && rl_->hard == (h));                \
+  } while (0)
+
+static char *with_rlimits(const char *list) {
+  return variant(
+      "\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":1000,\"soft\":1000}]",
+      list);
+}
+
+static void expect_rlimit_refusal(const char *list, const char *msg) {
+  cleanup_free char *json = with_rlimits(list);
+  result r = run(json, NULL);
+  CHECK(r.rc < 0 && r.out == NULL && r.ov.len == 0);
+  CHECK_STR(r.err ? r.err->msg : NULL, msg);
+  done(&r);
+}
+
+static void test_rlimits(void) {
+  /* docker run --ulimit rtprio=99 --ulimit nice=40 --ulimit memlock=-1 ... */
+  cleanup_free char *json = with_rlimits(
+      "\"rlimits\":[{\"type\":\"RLIMIT_RTPRIO\",\"hard\":99,\"soft\":99},"
+      "{\"type\":\"RLIMIT_NICE\",\"hard\":40,\"soft\":40},"
+      "{\"type\":\"RLIMIT_MEMLOCK\",\"hard\":18446744073709551615,"
+      "\"soft\":18446744073709551615},"
+      "{\"type\":\"RLIMIT_NOFILE\",\"hard\":4194304,\"soft\":1024},"
+      "{\"type\":\"RLIMIT_AS\",\"hard\":18446744073709551615,"
+      "\"soft\":18446744073709551615}]");
+  result r = run(json, NULL);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    const oci_process *p = r.out->process;
+    CHECK_RLIMIT(p, "RLIMIT_RTPRIO", 0, 0);
+    CHECK_RLIMIT(p, "RLIMIT_NICE", 20, 20);
+    CHECK_RLIMIT(p, "RLIMIT_MEMLOCK", 64 << 20, 64 << 20);
+    CHECK_RLIMIT(p, "RLIMIT_NOFILE", 1024, 1048576);
+    CHECK_RLIMIT(p, "RLIMIT_AS", UINT64_MAX, UINT64_MAX);
+    CHECK_RLIMIT(p, "RLIMIT_CORE", 0, 0);
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_RTPRIO]", "99/99",
+                   "0/0");
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_MEMLOCK]",
+                   "unlimited/unlimited", "67108864/67108864");
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_NOFILE]",
+                   "1024/4194304", "1024/1048576");
+    CHECK(find(&r.ov, "rlimits", "process.rlimits[RLIMIT_AS]") == NULL);
+  }
+  done(&r);
+  /* left out: RTPRIO and NICE are set anyway */
+  r = run(hostile, NULL);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_RLIMIT(r.out->process, "RLIMIT_RTPRIO", 0, 0);
+    CHECK_RLIMIT(r.out->process, "RLIMIT_NICE", 0, 0);
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_RTPRIO]",
+                   "(unset)", "0/0");
+    CHECK(rlimit_of(r.out->process, "RLIMIT_MEMLOCK") == NULL);
+  }
+  done(&r);
+  /* left out, and the runtime's own is above the cap: capped; within: not
+   * added */
+  hd_host_facts *f = facts();
+  hd_host_facts_add_rlimit(f, "RLIMIT_MEMLOCK", UINT64_MAX, UINT64_MAX);
+  hd_host_facts_add_rlimit(f, "RLIMIT_NOFILE", 1024, 524288);
+  hd_host_facts_add_rlimit(f, "RLIMIT_RTPRIO", 0, 0);
+  hd_host_facts_add_rlimit(f, "RLIMIT_NICE", 0, 0);
+  r = run_with(hostile, NULL, f);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_RLIMIT(r.out->process, "RLIMIT_MEMLOCK", 64 << 20, 64 << 20);
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_MEMLOCK]",
+                   "(unset: the runtime's unlimited/unlimited)",
+                   "67108864/67108864");
+    CHECK(rlimit_of(r.out->process, "RLIMIT_NOFILE") == NULL);
+    CHECK(rlimit_of(r.out->process, "RLIMIT_RTPRIO") == NULL);
+  }
+  done(&r);
+  /* the policy raises a cap, or adds one */
+  r = run(json, "{\"rlimits\": {\"RLIMIT_MEMLOCK\": \"unlimited\","
+                " \"RLIMIT_AS\": 1073741824}}");
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_RLIMIT(r.out->process, "RLIMIT_MEMLOCK", UINT64_MAX, UINT64_MAX);
+    CHECK_RLIMIT(r.out->process, "RLIMIT_AS", 1073741824, 1073741824);
+    CHECK_RLIMIT(r.out->process, "RLIMIT_RTPRIO", 0, 0);
+  }
+  done(&r);
+  expect_rlimit_refusal(
+      "\"rlimits\":[{\"type\":\"RLIMIT_FOO\",\"hard\":1,\"soft\":1}]",
+      "refused by policy (rlimits): process.rlimits[0].type \"RLIMIT_FOO\" is "
+      "not an rlimit");
+  expect_rlimit_refusal(
+      "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":2}]",
+      "refused by policy (rlimits): process.rlimits[0].type RLIMIT_NOFILE: "
+      "soft is above hard (2/1)");
+  /* exec --process */
+  hd_overrides ov = {0};
+  oci_process *out = exec_process(
+      "{\"cwd\":\"/\",\"args\":[\"id\"],\"user\":{\"uid\":1,\"gid\":1},"
+      "\"rlimits\":[{\"type\":\"RLIMIT_RTPRIO\",\"hard\":99,\"soft\":99}]}",
+      &ov);
+  if (out)
+    CHECK_RLIMIT(out, "RLIMIT_RTPRIO", 0, 0);
+  oci_process_free(out);
+  hd_overrides_clear(&ov);
+  expect_bad_policy("{\"rlimits\": {\"RLIMIT_RTPRIO\": 99}}",
+                    "policy p.json: rlimits.RLIMIT_RTPRIO: fixed by hardened, "
+                    "no policy can raise it");
+  expect_bad_policy("{\"rlimits\": {\"RLIMIT_NOPE\": 1}}",
+                    "policy p.json: rlimits.RLIMIT_NOPE: not an rlimit");
+  expect_bad_policy("{\"rlimits\": {\"RLIMIT_AS\": -1}}",
+                    "policy p.json: line 1: rlimits.RLIMIT_AS: expected an "
+                    "integer from 0 or \"unlimited\", got -1");
+  expect_bad_policy("{\"rlimits\": {\"RLIMIT_AS\": 1, \"RLIMIT_AS\": 2}}",
+                    "policy p.json: line 1: rlimits.RLIMIT_AS: given twice");
+}
+
 int main(void) {
   test_hostile_spec();
+  test_rlimits();
   test_user_namespace();
   test_supplementary_groups();
   test_image_and_userns_facts();
