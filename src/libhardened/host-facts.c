@@ -5,14 +5,19 @@
 #define _GNU_SOURCE
 #include "overlay-internal.h"
 #include "rlimits.h"
+#include "state-dir.h"
+#include "utils.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* /proc/<pid>/ns/<name> for each oci_namespace_type. */
@@ -82,6 +87,22 @@ void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present) {
 void hd_host_facts_set_state_root(hd_host_facts *f, const char *root) {
   free(f->state_root);
   f->state_root = root ? xstrdup(root) : NULL;
+  if (root)
+    hd_host_facts_gather_containers(f, root);
+}
+
+void hd_host_facts_add_container_ns(hd_host_facts *f, oci_namespace_type type,
+                                    uint64_t dev, uint64_t ino) {
+  f->container_ns = xrealloc(f->container_ns, (f->container_ns_len + 1) *
+                                                  sizeof *f->container_ns);
+  f->container_ns[f->container_ns_len++] =
+      (hd_fact_container_ns){.type = type, .dev = dev, .ino = ino};
+}
+
+void hd_host_facts_set_ns_pinned(hd_host_facts *f, const char *path) {
+  for (size_t i = 0; i < f->ns_paths_len; i++)
+    if (strcmp(f->ns_paths[i].path, path) == 0)
+      f->ns_paths[i].pinned = true;
 }
 
 void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
@@ -137,6 +158,7 @@ void hd_host_facts_free(hd_host_facts *f) {
   for (size_t i = 0; i < f->rlimits_len; i++)
     free(f->rlimits[i].name);
   free(f->rlimits);
+  free(f->container_ns);
   free(f->ns_paths);
   free(f->paths);
   free(f->devices);
@@ -158,6 +180,74 @@ static void gather_host_namespaces(hd_host_facts *f) {
     }
 }
 
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+/* Pinned: the path itself (not a /proc magic link to it) is on nsfs,
+ * which only a bind mount of a namespace file gives. */
+static bool is_pinned_ns_file(const char *path) {
+  struct stat st;
+  struct statfs fs;
+  return strncmp(path, "/proc/", 6) != 0 && lstat(path, &st) == 0 &&
+         !S_ISLNK(st.st_mode) && statfs(path, &fs) == 0 &&
+         fs.f_type == NSFS_MAGIC;
+}
+
+/* The init's namespaces, kept only when the pid is still that init
+ * after they were read (a pid reused meanwhile is someone else's). */
+static void add_init_namespaces(hd_host_facts *f, const oci_state *st) {
+  size_t before = f->container_ns_len;
+  if (st->pid <= 0 || !hd_process_alive(st->pid, st->pid_start_time))
+    return;
+  for (int t = 0; t < OCI_NS__COUNT; t++) {
+    cleanup_free char *path =
+        xasprintf("/proc/%d/ns/%s", st->pid, proc_ns_name[t]);
+    struct stat ns;
+    if (stat(path, &ns) == 0)
+      hd_host_facts_add_container_ns(f, t, ns.st_dev, ns.st_ino);
+  }
+  if (!hd_process_alive(st->pid, st->pid_start_time))
+    f->container_ns_len = before;
+}
+
+static void add_container(hd_host_facts *f, int root_fd, const char *id) {
+  hd_error_t err = NULL;
+  int dir_fd = -1;
+  oci_state *st = NULL;
+  if (hd_state_validate_id(id, &err) == 0 &&
+      hd_state_dir_open(root_fd, id, &dir_fd, &err) == 0 &&
+      hd_state_read(dir_fd, id, &st, &err) == 0)
+    add_init_namespaces(f, st);
+  oci_state_free(st);
+  if (dir_fd >= 0)
+    close(dir_fd);
+  hd_error_free(&err);
+}
+
+/* A state root that cannot be read has no containers to join: the spec's
+ * paths then fall to the other rules. */
+void hd_host_facts_gather_containers(hd_host_facts *f, const char *root) {
+  hd_error_t err = NULL;
+  int root_fd = -1;
+  if (hd_state_root_open(root, false, &root_fd, &err) < 0) {
+    hd_error_free(&err);
+    return;
+  }
+  /* the state root fd is O_PATH: listing needs a readable one */
+  int list_fd = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = list_fd >= 0 ? fdopendir(list_fd) : NULL;
+  if (d == NULL && list_fd >= 0)
+    close(list_fd);
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL)
+    if (e->d_name[0] != '.')
+      add_container(f, root_fd, e->d_name);
+  if (d)
+    closedir(d);
+  close(root_fd);
+}
+
 /* A namespace path that cannot be looked at cannot be joined either; say
  * so now rather than after half the setup. */
 static int gather_ns_paths(hd_host_facts *f, const oci_linux *l,
@@ -171,6 +261,8 @@ static int gather_ns_paths(hd_host_facts *f, const oci_linux *l,
       return hd_error_set(err, errno, "linux.namespaces[%s].path %s",
                           oci_namespace_type_name(l->namespaces[i].type), path);
     hd_host_facts_add_ns_path(f, path, st.st_dev, st.st_ino);
+    if (is_pinned_ns_file(path))
+      hd_host_facts_set_ns_pinned(f, path);
   }
   return 0;
 }

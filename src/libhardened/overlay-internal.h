@@ -11,7 +11,16 @@
 typedef struct {
   char *path;
   uint64_t dev, ino;
+  /* An nsfs file bind-mounted outside /proc (ip netns, docker's and
+   * CNI's netns files, CRI-O's pinned ipc/uts): only host root makes
+   * one, and no process's /proc entry can be swapped under it. */
+  bool pinned;
 } hd_fact_ns;
+
+typedef struct {
+  oci_namespace_type type;
+  uint64_t dev, ino;
+} hd_fact_container_ns;
 
 typedef struct {
   char *path;
@@ -36,6 +45,9 @@ struct hd_host_facts {
   size_t host_ns_len[OCI_NS__COUNT];
   hd_fact_ns *ns_paths; /* namespace paths the spec joins */
   size_t ns_paths_len;
+  /* The namespaces of the live container inits of the state root. */
+  hd_fact_container_ns *container_ns;
+  size_t container_ns_len;
   hd_fact_path *paths; /* bind sources and hook executables, resolved */
   size_t paths_len;
   hd_fact_device *devices; /* host device nodes at the spec's device paths */
@@ -93,5 +105,11 @@ int hd_ov_user_namespace(hd_ov *c, const oci_spec *s);
 void hd_ov_supplementary_groups(hd_ov *c, oci_user *u, const oci_linux *l);
 void hd_ov_own_session(hd_ov *c, const oci_process *p);
 int hd_ov_rlimits(hd_ov *c, oci_process *p);
+/* overlay-namespaces.c: a namespace joined by path that is not the
+ * host's may be joined (a container's of the state root, or a pinned
+ * engine file of a type engines pin). */
+bool hd_ov_joinable_ns(const hd_ov *c, oci_namespace_type type,
+                       const hd_fact_ns *f);
+bool hd_ov_pin_allowed(oci_namespace_type type);
 
 #endif

@@ -533,8 +533,17 @@ static int joined_namespaces(hd_ov *c, const oci_linux *l, bool *host_net) {
     if (f == NULL)
       return hd_ov_refuse(c, "host-namespace", field,
                           "%s could not be compared with the host's", ns->path);
-    if (!is_host_ns(c, ns->type, f))
-      continue;
+    if (!is_host_ns(c, ns->type, f)) {
+      if (hd_ov_joinable_ns(c, ns->type, f))
+        continue;
+      return hd_ov_refuse(c, "host-namespace", field,
+                          "%s is neither a namespace of a container of this "
+                          "runtime's state root nor %s",
+                          ns->path,
+                          hd_ov_pin_allowed(ns->type)
+                              ? "an engine's pinned namespace file"
+                              : "the host's own");
+    }
     if (ns->type == OCI_NS_NETWORK)
       *host_net = true;
     if (must_own(c, ns->type))

@@ -205,3 +205,66 @@ can_raise_rlimits() {
   ! strict_checks || assert_equal "$(limit_of 'Max realtime priority')" "0 0"
   hd kill "$CID" KILL
 }
+
+# What a test started on the host, stopped whatever the test's outcome.
+teardown() {
+  [[ -z ${HOST_PID:-} ]] || kill -9 "$HOST_PID" 2>/dev/null || true
+  [[ -z ${NETNS:-} ]] || ip netns delete "$NETNS" 2>/dev/null || true
+  hd_teardown
+}
+
+@test "joined namespaces: the mount namespace of a host service is refused (host-namespace)" {
+  command -v unshare >/dev/null || skip "no unshare(1)"
+  # A host process with a private mount namespace (like a systemd service
+  # with PrivateTmp): not the host's own, so the old check let it through.
+  unshare -m --propagation private sleep 1000 &
+  HOST_PID=$!
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ $(readlink "/proc/$HOST_PID/ns/mnt") != "$(readlink /proc/self/ns/mnt)" ]] && break
+    sleep 0.1
+  done
+  update_config '(.linux.namespaces[] | select(.type == "mount")) += {path: $p}' \
+    --arg p "/proc/$HOST_PID/ns/mnt"
+  run_ctr true
+  ! is_hardened ||
+    assert_output --partial "is neither a namespace of a container of this runtime's state root nor the host's own"
+  expect_refused host-namespace
+  # its root is still the host's
+  [[ $(stat -c %i "/proc/$HOST_PID/root/") == $(stat -c %i /) ]]
+}
+
+@test "joined namespaces: /proc/1/ns/mnt is refused (host-namespace)" {
+  stat -L /proc/1/ns/mnt >/dev/null 2>&1 || skip "pid 1's namespaces are out of reach here"
+  update_config '(.linux.namespaces[] | select(.type == "mount")) += {path: "/proc/1/ns/mnt"}'
+  run_ctr true
+  expect_refused host-namespace
+}
+
+@test "joined namespaces: another container's ipc namespace (--ipc container:X) is allowed" {
+  set_args sleep 1000
+  run_detached "$CID"
+  local pid
+  pid=$(state_pid "$CID")
+  local b=${CID}b
+  CG_CHECK+=("/hardened-test-$b")
+  update_config '.linux.cgroupsPath = $cg
+    | (.linux.namespaces[] | select(.type == "ipc")) += {path: $p}' \
+    --arg cg "/hardened-test-$b" --arg p "/proc/$pid/ns/ipc"
+  set_args readlink /proc/self/ns/ipc
+  run hd run --bundle "$BUNDLE" "$b" </dev/null
+  assert_success
+  assert_output "$(readlink "/proc/$pid/ns/ipc")"
+  hd kill "$CID" KILL
+}
+
+@test "joined namespaces: a pinned netns file (ip netns) is allowed" {
+  command -v ip >/dev/null || skip "no ip(8)"
+  NETNS=hd-test-$CID
+  ip netns add "$NETNS" || skip "ip netns add failed"
+  update_config '(.linux.namespaces[] | select(.type == "network")) += {path: $p}' \
+    --arg p "/run/netns/$NETNS"
+  run_ctr readlink /proc/self/ns/net
+  assert_success
+  assert_output "$(ip netns exec "$NETNS" readlink /proc/self/ns/net)"
+}

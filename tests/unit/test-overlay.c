@@ -77,6 +77,19 @@ static hd_host_facts *facts(void) {
   hd_host_facts_add_ns_path(f, "/proc/1/ns/net", 4, 4026531840);
   hd_host_facts_add_ns_path(f, "/proc/1/ns/pid", 4, 4026531836);
   hd_host_facts_add_ns_path(f, "/run/netns/pod", 4, 4026532999);
+  hd_host_facts_set_ns_pinned(f, "/run/netns/pod");
+  /* a host service's private mount and user namespaces, a pinned mount
+   * namespace, and the init of a container of the state root */
+  hd_host_facts_add_ns_path(f, "/proc/4242/ns/mnt", 4, 4026533001);
+  hd_host_facts_add_ns_path(f, "/proc/4242/ns/user", 4, 4026533002);
+  hd_host_facts_add_ns_path(f, "/proc/4242/ns/ipc", 4, 4026533003);
+  hd_host_facts_add_ns_path(f, "/run/mntns/x", 4, 4026533004);
+  hd_host_facts_set_ns_pinned(f, "/run/mntns/x");
+  hd_host_facts_add_ns_path(f, "/proc/5000/ns/ipc", 4, 4026533100);
+  hd_host_facts_add_ns_path(f, "/proc/5000/ns/pid", 4, 4026533101);
+  hd_host_facts_add_ns_path(f, "/proc/5000/ns/mnt", 4, 4026533102);
+  hd_host_facts_add_container_ns(f, OCI_NS_IPC, 4, 4026533100);
+  hd_host_facts_add_container_ns(f, OCI_NS_PID, 4, 4026533101);
   hd_host_facts_add_resolved(f, "/srv/data", "/srv/data");
   hd_host_facts_add_resolved(f, "/srv/ro", "/srv/ro");
   hd_host_facts_add_resolved(f, "/srv/link-to-etc", "/etc");
@@ -327,6 +340,52 @@ static void test_namespaces(void) {
   /* another container's namespace, and the relaxation */
   expect_ok("{\"type\":\"network\"}",
             "{\"type\":\"network\",\"path\":\"/run/netns/pod\"}", NULL);
+  /* a host process's namespaces that are not the host's own */
+  expect_refusal("{\"type\":\"mount\"}",
+                 "{\"type\":\"mount\",\"path\":\"/proc/4242/ns/mnt\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"mount\"].path /proc/4242/ns/mnt is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor the host's own");
+  expect_refusal("{\"type\":\"ipc\"}",
+                 "{\"type\":\"ipc\",\"path\":\"/proc/4242/ns/ipc\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"ipc\"].path /proc/4242/ns/ipc is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor an engine's pinned namespace file");
+  expect_refusal(
+      "{\"type\":\"pid\"}",
+      "{\"type\":\"pid\"},{\"type\":\"user\",\"path\":\"/proc/4242/ns/user\"}",
+      NULL,
+      "refused by policy (host-namespace): "
+      "linux.namespaces[\"user\"].path /proc/4242/ns/user is neither a "
+      "namespace of a container of this runtime's state root nor the host's "
+      "own");
+  expect_refusal("{\"type\":\"mount\"}",
+                 "{\"type\":\"mount\",\"path\":\"/run/mntns/x\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"mount\"].path /run/mntns/x is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor the host's own");
+  /* a container of the state root: its ipc and pid, not its mount (the
+   * facts list what its init has; this one's mount was left out) */
+  expect_ok("{\"type\":\"ipc\"}",
+            "{\"type\":\"ipc\",\"path\":\"/proc/5000/ns/ipc\"}", NULL);
+  expect_ok("{\"type\":\"pid\"}",
+            "{\"type\":\"pid\",\"path\":\"/proc/5000/ns/pid\"}", NULL);
+  expect_refusal("{\"type\":\"mount\"}",
+                 "{\"type\":\"mount\",\"path\":\"/proc/5000/ns/mnt\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"mount\"].path /proc/5000/ns/mnt is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor the host's own");
+  /* the pid namespace's inode as an ipc one is not the container's ipc */
+  expect_refusal("{\"type\":\"ipc\"}",
+                 "{\"type\":\"ipc\",\"path\":\"/proc/5000/ns/pid\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"ipc\"].path /proc/5000/ns/pid is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor an engine's pinned namespace file");
   cleanup_free char *host_net =
       variant("\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}",
               "\"sysctl\":{}");
