@@ -111,6 +111,11 @@ void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
   f->runtime_gid = gid;
 }
 
+void hd_host_facts_set_lsm(hd_host_facts *f, bool apparmor, bool selinux) {
+  f->lsm_apparmor = apparmor;
+  f->lsm_selinux = selinux;
+}
+
 void hd_host_facts_add_rlimit(hd_host_facts *f, const char *name, uint64_t soft,
                               uint64_t hard) {
   f->rlimits =
@@ -267,6 +272,28 @@ static int gather_ns_paths(hd_host_facts *f, const oci_linux *l,
   return 0;
 }
 
+/* The list of active LSMs, where securityfs is mounted; else each LSM's
+ * own sign of life. */
+static void gather_lsm(hd_host_facts *f) {
+  char buf[512] = "";
+  cleanup_close int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (n > 0) {
+    buf[n] = '\0';
+    cleanup_free char *list = xasprintf(",%s,", buf);
+    hd_host_facts_set_lsm(f, strstr(list, ",apparmor,") != NULL,
+                          strstr(list, ",selinux,") != NULL);
+    return;
+  }
+  char enabled = 'N';
+  cleanup_close int aa =
+      open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+  if (aa >= 0 && read(aa, &enabled, 1) != 1)
+    enabled = 'N';
+  hd_host_facts_set_lsm(f, enabled == 'Y',
+                        access("/sys/fs/selinux/enforce", F_OK) == 0);
+}
+
 /* RLIM_INFINITY is all ones, like the spec's "unlimited". */
 static void gather_rlimits(hd_host_facts *f) {
   const char *name;
@@ -330,6 +357,7 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
   gather_host_namespaces(f);
   hd_host_facts_set_runtime_ids(f, geteuid(), getegid());
   gather_rlimits(f);
+  gather_lsm(f);
   f->memfd_noexec = access("/proc/sys/vm/memfd_noexec", F_OK) == 0;
   if (spec) {
     if (gather_ns_paths(f, spec->linux_, err) < 0) {

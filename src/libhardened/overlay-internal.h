@@ -60,6 +60,8 @@ struct hd_host_facts {
    * spec does not name. */
   hd_fact_rlimit *rlimits;
   size_t rlimits_len;
+  /* The LSMs the kernel runs (rule lsm). */
+  bool lsm_apparmor, lsm_selinux;
   char *state_root;  /* the runtime's --root */
   char **image_lacks; /* tmp dirs (/tmp, /var/tmp) the rootfs does not have */
   size_t image_lacks_len;
@@ -105,6 +107,7 @@ int hd_ov_user_namespace(hd_ov *c, const oci_spec *s);
 void hd_ov_supplementary_groups(hd_ov *c, oci_user *u, const oci_linux *l);
 void hd_ov_own_session(hd_ov *c, const oci_process *p);
 int hd_ov_rlimits(hd_ov *c, oci_process *p);
+void hd_ov_lsm(hd_ov *c, oci_process *p, oci_linux *l);
 /* overlay-namespaces.c: a namespace joined by path that is not the
  * host's may be joined (a container's of the state root, or a pinned
  * engine file of a type engines pin). */

@@ -1,8 +1,9 @@
 /* The overlay's rules on who a process is on the host: the user
  * namespace maps (user-namespace) and the supplementary groups
- * (supplementary-groups), its session (own-session) and its rlimits
- * (rlimits). Pure, like the rest of the overlay: the only host facts used
- * are the runtime's own ids and rlimits.
+ * (supplementary-groups), its session (own-session), its rlimits
+ * (rlimits) and its LSM labels (lsm). Pure, like the rest of the overlay:
+ * the only host facts used are the runtime's own ids and rlimits and the
+ * LSMs the kernel runs.
  *
  * The threat: a map is a list of host ids the container's ids become. A
  * map onto host uid 0 makes the "non-root" process root on every host
@@ -132,7 +133,7 @@ int hd_ov_user_namespace(hd_ov *c, const oci_spec *s) {
         id_mapping(c, gf, m->gid_mappings, m->gid_mappings_len, true) < 0)
       return -1;
   }
-  if (s->process && creates_user_namespace(l))
+  if (s->process && l && creates_user_namespace(l))
     return process_ids_mapped(c, l, &s->process->user);
   return 0;
 }
@@ -347,4 +348,38 @@ int hd_ov_rlimits(hd_ov *c, oci_process *p) {
       absent_rlimit(c, p, name, cap);
   }
   return 0;
+}
+
+/* ---- LSM labels ---- */
+
+static void lsm_drop(hd_ov *c, const char *field, char **label,
+                     const char *why) {
+  hd_ov_record(c, "lsm", field, *label, why);
+  free(*label);
+  *label = NULL;
+}
+
+/* A label for an LSM the host runs is applied by setup (lsm.c), and one
+ * the host lacks fails there, as with runc. An LSM the kernel does not
+ * run cannot confine anything, so its label is dropped, recorded: `check`
+ * and the state show that the profile docker asked for is not in force.
+ * Without host facts (exec --process) the labels are kept: setup then
+ * fails where the LSM is missing rather than run unconfined unsaid. */
+void hd_ov_lsm(hd_ov *c, oci_process *p, oci_linux *l) {
+  const hd_host_facts *h = c->host;
+  if (h == NULL)
+    return;
+  if (p->apparmor_profile && *p->apparmor_profile && !h->lsm_apparmor)
+    lsm_drop(c, "process.apparmorProfile", &p->apparmor_profile,
+             "(not applied: the host does not run AppArmor)");
+  if (p->selinux_label && *p->selinux_label && !h->lsm_selinux)
+    lsm_drop(c, "process.selinuxLabel", &p->selinux_label,
+             "(not applied: the host does not run SELinux)");
+  /* Mount labels need context= on each mount, which setup does not give
+   * yet: said, not silently dropped. */
+  if (l && l->mount_label && *l->mount_label)
+    lsm_drop(c, "linux.mountLabel", &l->mount_label,
+             h->lsm_selinux
+                 ? "(not applied: hardened does not label mounts yet)"
+                 : "(not applied: the host does not run SELinux)");
 }

@@ -246,12 +246,13 @@ static void process_limits(hd_ov *c, oci_process *p) {
 
 /* l: the container's linux section, NULL for exec (whose process joins
  * the container as it is). */
-static int harden_process(hd_ov *c, oci_process *p, const oci_linux *l) {
+static int harden_process(hd_ov *c, oci_process *p, oci_linux *l) {
   non_root(c, &p->user);
   hd_ov_supplementary_groups(c, &p->user, l);
   hd_ov_own_session(c, p);
   no_capabilities(c, p);
   process_limits(c, p);
+  hd_ov_lsm(c, p, l);
   return hd_ov_rlimits(c, p);
 }
 

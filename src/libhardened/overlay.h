@@ -52,6 +52,8 @@ void hd_host_facts_set_ns_pinned(hd_host_facts *f, const char *path);
 /* The ids the runtime runs as (gathered: geteuid/getegid; default 0). */
 void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
                                    uint32_t gid);
+/* The LSMs the kernel runs (gathered: /sys/kernel/security/lsm). */
+void hd_host_facts_set_lsm(hd_host_facts *f, bool apparmor, bool selinux);
 /* The runtime's own limit of an rlimit (gathered: getrlimit). */
 void hd_host_facts_add_rlimit(hd_host_facts *f, const char *name, uint64_t soft,
                               uint64_t hard);

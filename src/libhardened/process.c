@@ -9,6 +9,7 @@
 
 #include "capabilities.h"
 #include "log.h"
+#include "lsm.h"
 #include "rlimits.h"
 #include "seccomp-baseline.h"
 #include "seccomp.h"
@@ -286,7 +287,10 @@ int hd_process_exec(const hd_exec_params *params, hd_error_t *err) {
   const oci_process *p = params->process;
   if (p == NULL)
     return hd_error_set(err, 0, "config.json: no process");
-  if (own_session(err) < 0 || apply_rlimits(p, err) < 0)
+  /* LSM labels while still root, and before no_new_privs narrows which
+   * transitions execve may make. */
+  if (own_session(err) < 0 || apply_rlimits(p, err) < 0 ||
+      hd_lsm_apply(p, err) < 0)
     return -1;
   cleanup_free char *exe = NULL;
   if (hd_process_lookup_executable(p, &exe, err) < 0)

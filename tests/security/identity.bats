@@ -268,3 +268,46 @@ teardown() {
   assert_success
   assert_output "$(ip netns exec "$NETNS" readlink /proc/self/ns/net)"
 }
+
+host_runs_lsm() { # host_runs_lsm NAME
+  grep -qw "$1" /sys/kernel/security/lsm 2>/dev/null
+}
+
+@test "lsm: apparmorProfile on a host without AppArmor: the drop is recorded (lsm)" {
+  host_runs_lsm apparmor && skip "the host runs AppArmor"
+  update_config '.process.apparmorProfile = "docker-default"'
+  set_args sleep 1000
+  run_detached "$CID"
+  is_hardened || { hd kill "$CID" KILL; return 0; }
+  run hd state "$CID"
+  assert_success
+  run jq -r '.annotations["org.hardened.overrides"] | fromjson[]
+             | select(.rule == "lsm") | "\(.field) \(.requested) \(.enforced)"' <<<"$output"
+  assert_output "process.apparmorProfile docker-default (not applied: the host does not run AppArmor)"
+  hd kill "$CID" KILL
+}
+
+# On a stock AppArmor host (the VM suite): the profile is in force, and one
+# the host lacks fails the start, as with runc.
+@test "lsm: apparmorProfile is applied where the host runs AppArmor (lsm)" {
+  host_runs_lsm apparmor || skip "the host does not run AppArmor"
+  command -v apparmor_parser >/dev/null || skip "no apparmor_parser"
+  local profile=hardened-test-$CID
+  printf 'profile %s flags=(attach_disconnected,mediate_deleted) {\n  file,\n  deny /etc/hostname r,\n}\n' \
+    "$profile" | apparmor_parser -r -q || skip "cannot load a profile"
+  update_config '.process.apparmorProfile = $p' --arg p "$profile"
+  run_ctr sh -c 'cat /proc/self/attr/current; cat /etc/hostname && echo READ'
+  apparmor_parser -R /dev/stdin <<<"profile $profile {}" 2>/dev/null || true
+  assert_line --index 0 "$profile (enforce)"
+  refute_output --partial READ
+}
+
+@test "lsm: an AppArmor profile the host lacks fails, leaving nothing (lsm)" {
+  host_runs_lsm apparmor || skip "the host does not run AppArmor"
+  update_config '.process.apparmorProfile = "hardened-no-such-profile"'
+  run_ctr true
+  assert_failure
+  assert_output --partial "process.apparmorProfile"
+  run ls -A "$ROOT"
+  assert_output ""
+}

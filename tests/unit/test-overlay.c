@@ -1132,8 +1132,72 @@ static void test_rlimits(void) {
                     "policy p.json: line 1: rlimits.RLIMIT_AS: given twice");
 }
 
+static void test_lsm(void) {
+  cleanup_free char *json = variant(
+      "\"noNewPrivileges\":false,",
+      "\"noNewPrivileges\":false,\"apparmorProfile\":\"docker-default\","
+      "\"selinuxLabel\":\"system_u:system_r:container_t:s0:c1,c2\",");
+  cleanup_free char *labelled =
+      xasprintf("%.*s\"mountLabel\":\"system_u:object_r:container_file_t:s0\","
+                "%s",
+                (int)(strstr(json, "\"maskedPaths\"") - json), json,
+                strstr(json, "\"maskedPaths\""));
+  /* neither LSM: both dropped, recorded */
+  result r = run(labelled, NULL);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK(r.out->process->apparmor_profile == NULL &&
+          r.out->process->selinux_label == NULL &&
+          r.out->linux_->mount_label == NULL);
+    CHECK_OVERRIDE(&r.ov, "lsm", "process.apparmorProfile", "docker-default",
+                   "(not applied: the host does not run AppArmor)");
+    CHECK_OVERRIDE(&r.ov, "lsm", "process.selinuxLabel",
+                   "system_u:system_r:container_t:s0:c1,c2",
+                   "(not applied: the host does not run SELinux)");
+    CHECK_OVERRIDE(&r.ov, "lsm", "linux.mountLabel",
+                   "system_u:object_r:container_file_t:s0",
+                   "(not applied: the host does not run SELinux)");
+  }
+  done(&r);
+  /* an AppArmor host: the profile stays for setup to apply */
+  hd_host_facts *f = facts();
+  hd_host_facts_set_lsm(f, true, false);
+  r = run_with(labelled, NULL, f);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_STR(r.out->process->apparmor_profile, "docker-default");
+    CHECK(find(&r.ov, "lsm", "process.apparmorProfile") == NULL);
+    CHECK(r.out->process->selinux_label == NULL);
+  }
+  done(&r);
+  /* SELinux: the label stays; mount labels are not applied yet, said so */
+  f = facts();
+  hd_host_facts_set_lsm(f, false, true);
+  r = run_with(labelled, NULL, f);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_STR(r.out->process->selinux_label,
+              "system_u:system_r:container_t:s0:c1,c2");
+    CHECK_OVERRIDE(&r.ov, "lsm", "linux.mountLabel",
+                   "system_u:object_r:container_file_t:s0",
+                   "(not applied: hardened does not label mounts yet)");
+  }
+  done(&r);
+  /* exec --process: no host facts, the label is kept for setup */
+  hd_overrides ov = {0};
+  oci_process *out = exec_process(
+      "{\"cwd\":\"/\",\"args\":[\"id\"],\"user\":{\"uid\":1,\"gid\":1},"
+      "\"apparmorProfile\":\"docker-default\"}",
+      &ov);
+  CHECK(out && out->apparmor_profile &&
+        strcmp(out->apparmor_profile, "docker-default") == 0);
+  oci_process_free(out);
+  hd_overrides_clear(&ov);
+}
+
 int main(void) {
   test_hostile_spec();
+  test_lsm();
   test_rlimits();
   test_user_namespace();
   test_supplementary_groups();
