@@ -114,5 +114,8 @@ void hd_ov_lsm(hd_ov *c, oci_process *p, oci_linux *l);
 bool hd_ov_joinable_ns(const hd_ov *c, oci_namespace_type type,
                        const hd_fact_ns *f);
 bool hd_ov_pin_allowed(oci_namespace_type type);
+/* After the spec's own org.hardened.* annotations are dropped: the
+ * identity of each joined namespace, for setup to compare. */
+void hd_ov_note_joined_ns(hd_ov *c, oci_spec *s);
 
 #endif

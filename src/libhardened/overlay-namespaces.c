@@ -19,7 +19,11 @@
  *    its mount namespace would pivot_root it onto the image; its user
  *    namespace has a map the overlay never saw. */
 #define _GNU_SOURCE
+#include "namespaces.h"
 #include "overlay-internal.h"
+
+#include <stdio.h>
+#include <string.h>
 
 bool hd_ov_pin_allowed(oci_namespace_type type) {
   return type == OCI_NS_NETWORK || type == OCI_NS_IPC || type == OCI_NS_UTS;
@@ -40,4 +44,25 @@ bool hd_ov_joinable_ns(const hd_ov *c, oci_namespace_type type,
   if (type == OCI_NS_TIME || is_container_ns(c, type, f))
     return true;
   return f->pinned && hd_ov_pin_allowed(type);
+}
+
+/* What was judged travels with the spec: setup compares the namespace it
+ * opens with this identity (namespaces.c), so a path that names another
+ * namespace by then (a pid reused) is refused, not joined. */
+void hd_ov_note_joined_ns(hd_ov *c, oci_spec *s) {
+  const oci_linux *l = s->linux_;
+  for (size_t i = 0; l && i < l->namespaces_len; i++) {
+    const oci_namespace *ns = &l->namespaces[i];
+    const hd_fact_ns *f =
+        ns->path && *ns->path ? hd_facts_ns_path(c->host, ns->path) : NULL;
+    if (f == NULL)
+      continue;
+    s->annotations =
+        xrealloc(s->annotations, (s->annotations_len + 1) * sizeof(oci_kv));
+    s->annotations[s->annotations_len++] =
+        (oci_kv){.key = xasprintf("%s%s", HD_NS_CHECKED_PREFIX,
+                                  oci_namespace_type_name(ns->type)),
+                 .value = xasprintf("%llu:%llu", (unsigned long long)f->dev,
+                                    (unsigned long long)f->ino)};
+  }
 }

@@ -860,6 +860,7 @@ static int harden_spec(hd_ov *c, oci_spec *s) {
   if (hd_ov_user_namespace(c, s) < 0)
     return -1;
   annotations(c, s);
+  hd_ov_note_joined_ns(c, s);
   return 0;
 }
 

@@ -1,6 +1,7 @@
 /* The overlay against hostile specs and policies. Every rule, the exact
  * refusal messages, the override records, and an input left untouched. */
 #define _GNU_SOURCE
+#include "namespaces.h"
 #include "overlay.h"
 #include "policy.h"
 #include "seccomp-baseline.h"
@@ -340,6 +341,29 @@ static void test_namespaces(void) {
   /* another container's namespace, and the relaxation */
   expect_ok("{\"type\":\"network\"}",
             "{\"type\":\"network\",\"path\":\"/run/netns/pod\"}", NULL);
+  /* what was judged travels with the spec, for setup to compare */
+  cleanup_free char *pod =
+      variant("{\"type\":\"network\"}",
+              "{\"type\":\"network\",\"path\":\"/run/netns/pod\"}");
+  result rp = run(pod, NULL);
+  CHECK(rp.rc == 0);
+  const char *noted = NULL;
+  for (size_t i = 0; rp.out && i < rp.out->annotations_len; i++)
+    if (strcmp(rp.out->annotations[i].key,
+               "org.hardened.namespace.network") == 0)
+      noted = rp.out->annotations[i].value;
+  CHECK_STR(noted, "4:4026532999");
+  done(&rp);
+  /* a spec cannot bring its own */
+  cleanup_free char *forged = variant("\"run.oci.x\":\"1\"",
+                                      "\"run.oci.x\":\"1\","
+                                      "\"org.hardened.namespace.mount\":\"4:1\"");
+  rp = run(forged, NULL);
+  CHECK(rp.rc == 0);
+  for (size_t i = 0; rp.out && i < rp.out->annotations_len; i++)
+    CHECK(strcmp(rp.out->annotations[i].key,
+                 "org.hardened.namespace.mount") != 0);
+  done(&rp);
   /* a host process's namespaces that are not the host's own */
   expect_refusal("{\"type\":\"mount\"}",
                  "{\"type\":\"mount\",\"path\":\"/proc/4242/ns/mnt\"}", NULL,
@@ -1195,8 +1219,33 @@ static void test_lsm(void) {
   hd_overrides_clear(&ov);
 }
 
+/* Setup joins only the namespace the overlay judged: a path that names
+ * another one by now (a pid reused) is refused before any setns. */
+static void test_join_checked_namespace(void) {
+  static const char json[] =
+      "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},"
+      "\"annotations\":{\"org.hardened.namespace.network\":\"1:2\"},"
+      "\"linux\":{\"namespaces\":[{\"type\":\"network\","
+      "\"path\":\"/proc/self/ns/net\"}]}}";
+  oci_spec *s = parse(json);
+  hd_error_t err = NULL;
+  CHECK(s && hd_namespaces_join(s, &err) < 0);
+  CHECK(err && strstr(err->msg, "linux.namespaces[network].path "
+                                "/proc/self/ns/net is not the namespace the "
+                                "overlay checked (1:2, now ") != NULL);
+  hd_error_free(&err);
+  /* none noted: not joined either */
+  free(s->annotations[0].key);
+  s->annotations[0].key = xstrdup("x");
+  CHECK(hd_namespaces_join(s, &err) < 0);
+  CHECK(err && strstr(err->msg, "(none, now ") != NULL);
+  hd_error_free(&err);
+  oci_spec_free(s);
+}
+
 int main(void) {
   test_hostile_spec();
+  test_join_checked_namespace();
   test_lsm();
   test_rlimits();
   test_user_namespace();
