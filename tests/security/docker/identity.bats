@@ -53,3 +53,18 @@ adm_file() {
     refute_output --partial "(enforce)"
   fi
 }
+
+@test "--ipc container:X and --pid container:X join that container (host-namespace)" {
+  run dk run -d --name "$C" "${RUN[@]}" --ipc shareable "$IMAGE" sleep 600
+  check_started
+  ((STARTED)) || return 0
+  local ipc pid
+  ipc=$(dk exec "$C" readlink /proc/self/ns/ipc)
+  pid=$(dk exec "$C" readlink /proc/self/ns/pid)
+  run dk run --rm "${RUN[@]}" --ipc "container:$C" --pid "container:$C" "$IMAGE" \
+    sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/pid'
+  record_only && return 0
+  assert_success
+  assert_line --index 0 "$ipc"
+  assert_line --index 1 "$pid"
+}
