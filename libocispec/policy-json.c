@@ -29,6 +29,10 @@ typedef enum {
   K_PATHS, /* lists of absolute paths */
   K_DEVICE_PATTERNS,
   K_HOOK_SHAPES, /* "<absolute path> <glob> <glob> ..." */
+  K_HOST_ID,  /* userns_host_min/max */
+  K_ID_FLOOR, /* supplementary_gid_min */
+  K_GIDS,     /* lists of gids */
+  K_RLIMITS,  /* an object of name: integer or "unlimited" */
 } kind;
 
 typedef enum {
@@ -44,6 +48,11 @@ typedef enum {
   F_HOOKS_ALLOWED,
   F_FORBIDDEN_BIND_SOURCES,
   F_HOOK_ARGS,
+  F_USERNS_HOST_MIN,
+  F_USERNS_HOST_MAX,
+  F_SUPPLEMENTARY_GID_MIN,
+  F_ALLOWED_GIDS,
+  F_RLIMITS,
   F__COUNT
 } field_id;
 
@@ -68,13 +77,23 @@ static const struct field {
      "an array of absolute paths"},
     {"hook_args", F_HOOK_ARGS, K_HOOK_SHAPES,
      "an array of \"<absolute path> <argv glob>...\" strings"},
+    {"userns_host_min", F_USERNS_HOST_MIN, K_HOST_ID,
+     "an integer from 1 to 4294967294"},
+    {"userns_host_max", F_USERNS_HOST_MAX, K_HOST_ID,
+     "an integer from 1 to 4294967294"},
+    {"supplementary_gid_min", F_SUPPLEMENTARY_GID_MIN, K_ID_FLOOR,
+     "an integer from 0 to 4294967294"},
+    {"allowed_gids", F_ALLOWED_GIDS, K_GIDS,
+     "an array of integers from 1 to 4294967294"},
+    {"rlimits", F_RLIMITS, K_RLIMITS,
+     "an object of RLIMIT_ names and hard caps"},
 };
 
 typedef struct {
   yajl_handle h;
   const char *text;
   oci_policy_file *out;
-  int depth; /* 0 outside, 1 in the top object, 2 in a list */
+  int depth; /* 0 outside, 1 in the top object, 2 in a list, 3 in rlimits */
   const struct field *field;
   size_t index;
   unsigned seen;
@@ -103,7 +122,10 @@ static int fail(parser *p, const char *fmt, ...) {
     abort();
   va_end(ap);
   char *where = NULL;
-  if (p->field && p->depth == 2)
+  if (p->field && p->depth == 3 && p->out->rlimits_len > p->index)
+    (void)!asprintf(&where, "%s.%s: ", p->field->name,
+                    p->out->rlimits[p->index].name);
+  else if (p->field && p->depth == 2)
     (void)!asprintf(&where, "%s[%zu]: ", p->field->name, p->index);
   else if (p->field)
     (void)!asprintf(&where, "%s: ", p->field->name);
@@ -121,7 +143,8 @@ static int wrong_type(parser *p, const char *got) {
   if (p->field == NULL)
     return fail(p, "expected a key, got %s", got);
   if (p->depth == 2)
-    return fail(p, "expected a string, got %s", got);
+    return fail(p, "expected %s, got %s",
+                p->field->kind == K_GIDS ? "an integer" : "a string", got);
   return fail(p, "expected %s, got %s", p->field->expected, got);
 }
 
@@ -204,6 +227,77 @@ static int set_id(parser *p, const char *s, size_t len) {
   return value_done(p);
 }
 
+/* Host ids of a user namespace map and the supplementary group floor. 0
+ * is root: a floor may be 0 (nothing dropped but root, which non-root
+ * drops anyway), a host id never. */
+static int set_host_id(parser *p, const char *s, size_t len) {
+  int64_t v;
+  int64_t least = p->field->kind == K_ID_FLOOR ? 0 : 1;
+  if (parse_integer(s, len, &v) < 0 || v < least || v > (int64_t)UID_MAX_VALID)
+    return fail(p, "expected %s, got %.*s", p->field->expected, (int)len, s);
+  oci_policy_file *o = p->out;
+  switch (p->field->id) {
+  case F_USERNS_HOST_MIN:
+    o->has_userns_host_min = true;
+    o->userns_host_min = (uint32_t)v;
+    break;
+  case F_USERNS_HOST_MAX:
+    o->has_userns_host_max = true;
+    o->userns_host_max = (uint32_t)v;
+    break;
+  default:
+    o->has_supplementary_gid_min = true;
+    o->supplementary_gid_min = (uint32_t)v;
+    break;
+  }
+  return value_done(p);
+}
+
+static int add_gid(parser *p, const char *s, size_t len) {
+  int64_t v;
+  if (parse_integer(s, len, &v) < 0 || v < 1 || v > (int64_t)UID_MAX_VALID)
+    return fail(p, "expected a gid from 1 to 4294967294, got %.*s", (int)len,
+                s);
+  oci_policy_file *o = p->out;
+  o->allowed_gids = must(
+      realloc(o->allowed_gids, (o->allowed_gids_len + 1) * sizeof(uint32_t)));
+  o->allowed_gids[o->allowed_gids_len++] = (uint32_t)v;
+  return value_done(p);
+}
+
+/* In the rlimits object: p->index is the entry its last key added. */
+static int rlimit_key(parser *p, const unsigned char *key, size_t len) {
+  oci_policy_file *o = p->out;
+  char *name = must(strndup((const char *)key, len));
+  for (size_t i = 0; i < o->rlimits_len; i++)
+    if (strcmp(o->rlimits[i].name, name) == 0) {
+      p->index = i;
+      fail(p, "given twice");
+      free(name);
+      return 0;
+    }
+  o->rlimits =
+      must(realloc(o->rlimits, (o->rlimits_len + 1) * sizeof *o->rlimits));
+  o->rlimits[o->rlimits_len] = (oci_policy_rlimit){.name = name};
+  p->index = o->rlimits_len++;
+  if (strncmp(name, "RLIMIT_", 7) != 0 || strlen(name) != len)
+    return fail(p, "expected an RLIMIT_ name");
+  return 1;
+}
+
+static int rlimit_value(parser *p, const char *s, size_t len, bool quoted) {
+  int64_t v = -1;
+  if (quoted && len == 9 && memcmp(s, "unlimited", 9) == 0) {
+    p->out->rlimits[p->index].max = OCI_POLICY_UNLIMITED;
+    return 1;
+  }
+  if (quoted || parse_integer(s, len, &v) < 0 || v < 0)
+    return fail(p, "expected an integer from 0 or \"unlimited\", got %s%.*s%s",
+                quoted ? "\"" : "", (int)len, s, quoted ? "\"" : "");
+  p->out->rlimits[p->index].max = (uint64_t)v;
+  return 1;
+}
+
 static int set_pids(parser *p, const char *s, size_t len) {
   int64_t v;
   if (parse_integer(s, len, &v) < 0 || v < 1 || v > OCI_POLICY_PIDS_MAX_LIMIT)
@@ -253,9 +347,16 @@ static int set_cpus(parser *p, const char *s, size_t len) {
 
 static int on_number(void *ctx, const char *s, size_t len) {
   parser *p = ctx;
+  if (p->depth == 3)
+    return rlimit_value(p, s, len, false);
+  if (p->depth == 2 && p->field && p->field->kind == K_GIDS)
+    return add_gid(p, s, len);
   if (p->depth != 1 || p->field == NULL)
     return wrong_type(p, "a number");
   switch (p->field->kind) {
+  case K_HOST_ID:
+  case K_ID_FLOOR:
+    return set_host_id(p, s, len);
   case K_ID:
     return set_id(p, s, len);
   case K_PIDS:
@@ -372,9 +473,11 @@ static int add_list_item(parser *p, char *s) {
 
 static int on_string(void *ctx, const unsigned char *s, size_t len) {
   parser *p = ctx;
+  if (p->depth == 3)
+    return rlimit_value(p, (const char *)s, len, true);
   if (p->depth == 1 && p->field && p->field->kind == K_SIZE)
     return set_size(p, (const char *)s, len, true);
-  if (p->depth != 2)
+  if (p->depth != 2 || p->field->kind == K_GIDS)
     return wrong_type(p, "a string");
   if (memchr(s, '\0', len))
     return fail(p, "contains a NUL byte");
@@ -385,6 +488,10 @@ static int on_string(void *ctx, const unsigned char *s, size_t len) {
 
 static int on_start_map(void *ctx) {
   parser *p = ctx;
+  if (p->depth == 1 && p->field && p->field->kind == K_RLIMITS) {
+    p->depth = 3;
+    return 1;
+  }
   if (p->depth != 0)
     return wrong_type(p, "an object");
   p->depth = 1;
@@ -393,6 +500,8 @@ static int on_start_map(void *ctx) {
 
 static int on_map_key(void *ctx, const unsigned char *key, size_t len) {
   parser *p = ctx;
+  if (p->depth == 3)
+    return rlimit_key(p, key, len);
   p->field = NULL;
   for (size_t i = 0; i < F__COUNT; i++)
     if (strlen(fields[i].name) == len && memcmp(fields[i].name, key, len) == 0)
@@ -407,6 +516,11 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len) {
 
 static int on_end_map(void *ctx) {
   parser *p = ctx;
+  if (p->depth == 3) {
+    p->depth = 1;
+    p->field = NULL;
+    return 1;
+  }
   p->depth = 0;
   return 1;
 }
@@ -415,7 +529,7 @@ static int on_start_array(void *ctx) {
   parser *p = ctx;
   if (p->depth != 1 || p->field == NULL ||
       (p->field->kind != K_PATHS && p->field->kind != K_DEVICE_PATTERNS &&
-       p->field->kind != K_HOOK_SHAPES))
+       p->field->kind != K_HOOK_SHAPES && p->field->kind != K_GIDS))
     return wrong_type(p, "an array");
   p->depth = 2;
   p->index = 0;
@@ -493,5 +607,9 @@ void oci_policy_file_free(oci_policy_file *p) {
   strv_free(p->hooks_allowed, p->hooks_allowed_len);
   strv_free(p->hook_args, p->hook_args_len);
   strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
+  free(p->allowed_gids);
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    free(p->rlimits[i].name);
+  free(p->rlimits);
   free(p);
 }

@@ -17,6 +17,13 @@
 /* The largest pids_max a policy may set: the kernel's PID_MAX_LIMIT. */
 #define OCI_POLICY_PIDS_MAX_LIMIT 4194304
 
+#define OCI_POLICY_UNLIMITED UINT64_MAX /* "unlimited" */
+
+typedef struct {
+  char *name; /* "RLIMIT_NOFILE" */
+  uint64_t max;
+} oci_policy_rlimit;
+
 typedef struct {
   bool has_uid, has_gid, has_pids_max, has_tmp_size, has_memory_max,
       has_cpu_max, has_allow_host_network;
@@ -43,6 +50,21 @@ typedef struct {
   size_t hook_args_len;
   char **forbidden_bind_sources; /* added to the built-in list */
   size_t forbidden_bind_sources_len;
+  /* user-namespace: host ids a uid/gid map may reach, 1 .. 4294967294,
+   * min <= max (checked after the parse, by policy.c) */
+  bool has_userns_host_min, has_userns_host_max;
+  uint32_t userns_host_min, userns_host_max;
+  /* supplementary-groups: host gids below the floor are dropped, except
+   * the ones listed (each 1 .. 4294967294) */
+  bool has_supplementary_gid_min;
+  uint32_t supplementary_gid_min; /* 0 .. 4294967294 */
+  uint32_t *allowed_gids;
+  size_t allowed_gids_len;
+  /* rlimits: {"RLIMIT_NOFILE": 1048576, "RLIMIT_AS": "unlimited"}, hard
+   * caps by name; names are only checked to start with RLIMIT_ here
+   * (policy.c knows which exist) */
+  oci_policy_rlimit *rlimits;
+  size_t rlimits_len;
 } oci_policy_file;
 
 /* err->msg is "line N: <key>: <what>"; the caller prefixes the file. */

@@ -294,7 +294,7 @@ static pid_t spawn_via_joiner(hd_create_ctx *ctx, hd_error_t *err) {
     close(sv[0]);
     hd_error_t jerr = NULL;
     char text[32];
-    if (hd_namespaces_join(ctx->spec->linux_, &jerr) < 0) {
+    if (hd_namespaces_join(ctx->spec, &jerr) < 0) {
       hd_sync_send(sv[1], SYNC_ERROR, jerr->msg);
       _exit(1);
     }

@@ -4,15 +4,22 @@
  * itself stays a pure function that tests can drive with made-up facts. */
 #define _GNU_SOURCE
 #include "overlay-internal.h"
+#include "rlimits.h"
+#include "state-dir.h"
+#include "utils.h"
 
 #include "hooks.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* /proc/<pid>/ns/<name> for each oci_namespace_type. */
@@ -90,6 +97,41 @@ void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present) {
 void hd_host_facts_set_state_root(hd_host_facts *f, const char *root) {
   free(f->state_root);
   f->state_root = root ? xstrdup(root) : NULL;
+  if (root)
+    hd_host_facts_gather_containers(f, root);
+}
+
+void hd_host_facts_add_container_ns(hd_host_facts *f, oci_namespace_type type,
+                                    uint64_t dev, uint64_t ino) {
+  f->container_ns = xrealloc(f->container_ns, (f->container_ns_len + 1) *
+                                                  sizeof *f->container_ns);
+  f->container_ns[f->container_ns_len++] =
+      (hd_fact_container_ns){.type = type, .dev = dev, .ino = ino};
+}
+
+void hd_host_facts_set_ns_pinned(hd_host_facts *f, const char *path) {
+  for (size_t i = 0; i < f->ns_paths_len; i++)
+    if (strcmp(f->ns_paths[i].path, path) == 0)
+      f->ns_paths[i].pinned = true;
+}
+
+void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
+                                   uint32_t gid) {
+  f->runtime_uid = uid;
+  f->runtime_gid = gid;
+}
+
+void hd_host_facts_set_lsm(hd_host_facts *f, bool apparmor, bool selinux) {
+  f->lsm_apparmor = apparmor;
+  f->lsm_selinux = selinux;
+}
+
+void hd_host_facts_add_rlimit(hd_host_facts *f, const char *name, uint64_t soft,
+                              uint64_t hard) {
+  f->rlimits =
+      xrealloc(f->rlimits, (f->rlimits_len + 1) * sizeof(hd_fact_rlimit));
+  f->rlimits[f->rlimits_len++] =
+      (hd_fact_rlimit){.name = xstrdup(name), .soft = soft, .hard = hard};
 }
 
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path) {
@@ -140,6 +182,10 @@ void hd_host_facts_free(hd_host_facts *f) {
   for (size_t i = 0; i < f->image_lacks_len; i++)
     free(f->image_lacks[i]);
   free(f->image_lacks);
+  for (size_t i = 0; i < f->rlimits_len; i++)
+    free(f->rlimits[i].name);
+  free(f->rlimits);
+  free(f->container_ns);
   free(f->ns_paths);
   free(f->paths);
   free(f->devices);
@@ -161,6 +207,74 @@ static void gather_host_namespaces(hd_host_facts *f) {
     }
 }
 
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+/* Pinned: the path itself (not a /proc magic link to it) is on nsfs,
+ * which only a bind mount of a namespace file gives. */
+static bool is_pinned_ns_file(const char *path) {
+  struct stat st;
+  struct statfs fs;
+  return strncmp(path, "/proc/", 6) != 0 && lstat(path, &st) == 0 &&
+         !S_ISLNK(st.st_mode) && statfs(path, &fs) == 0 &&
+         fs.f_type == NSFS_MAGIC;
+}
+
+/* The init's namespaces, kept only when the pid is still that init
+ * after they were read (a pid reused meanwhile is someone else's). */
+static void add_init_namespaces(hd_host_facts *f, const oci_state *st) {
+  size_t before = f->container_ns_len;
+  if (st->pid <= 0 || !hd_process_alive(st->pid, st->pid_start_time))
+    return;
+  for (int t = 0; t < OCI_NS__COUNT; t++) {
+    cleanup_free char *path =
+        xasprintf("/proc/%d/ns/%s", st->pid, proc_ns_name[t]);
+    struct stat ns;
+    if (stat(path, &ns) == 0)
+      hd_host_facts_add_container_ns(f, t, ns.st_dev, ns.st_ino);
+  }
+  if (!hd_process_alive(st->pid, st->pid_start_time))
+    f->container_ns_len = before;
+}
+
+static void add_container(hd_host_facts *f, int root_fd, const char *id) {
+  hd_error_t err = NULL;
+  int dir_fd = -1;
+  oci_state *st = NULL;
+  if (hd_state_validate_id(id, &err) == 0 &&
+      hd_state_dir_open(root_fd, id, &dir_fd, &err) == 0 &&
+      hd_state_read(dir_fd, id, &st, &err) == 0)
+    add_init_namespaces(f, st);
+  oci_state_free(st);
+  if (dir_fd >= 0)
+    close(dir_fd);
+  hd_error_free(&err);
+}
+
+/* A state root that cannot be read has no containers to join: the spec's
+ * paths then fall to the other rules. */
+void hd_host_facts_gather_containers(hd_host_facts *f, const char *root) {
+  hd_error_t err = NULL;
+  int root_fd = -1;
+  if (hd_state_root_open(root, false, &root_fd, &err) < 0) {
+    hd_error_free(&err);
+    return;
+  }
+  /* the state root fd is O_PATH: listing needs a readable one */
+  int list_fd = openat(root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = list_fd >= 0 ? fdopendir(list_fd) : NULL;
+  if (d == NULL && list_fd >= 0)
+    close(list_fd);
+  struct dirent *e;
+  while (d && (e = readdir(d)) != NULL)
+    if (e->d_name[0] != '.')
+      add_container(f, root_fd, e->d_name);
+  if (d)
+    closedir(d);
+  close(root_fd);
+}
+
 /* A namespace path that cannot be looked at cannot be joined either; say
  * so now rather than after half the setup. */
 static int gather_ns_paths(hd_host_facts *f, const oci_linux *l,
@@ -174,8 +288,42 @@ static int gather_ns_paths(hd_host_facts *f, const oci_linux *l,
       return hd_error_set(err, errno, "linux.namespaces[%s].path %s",
                           oci_namespace_type_name(l->namespaces[i].type), path);
     hd_host_facts_add_ns_path(f, path, st.st_dev, st.st_ino);
+    if (is_pinned_ns_file(path))
+      hd_host_facts_set_ns_pinned(f, path);
   }
   return 0;
+}
+
+/* The list of active LSMs, where securityfs is mounted; else each LSM's
+ * own sign of life. */
+static void gather_lsm(hd_host_facts *f) {
+  char buf[512] = "";
+  cleanup_close int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+  if (n > 0) {
+    buf[n] = '\0';
+    cleanup_free char *list = xasprintf(",%s,", buf);
+    hd_host_facts_set_lsm(f, strstr(list, ",apparmor,") != NULL,
+                          strstr(list, ",selinux,") != NULL);
+    return;
+  }
+  char enabled = 'N';
+  cleanup_close int aa =
+      open("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+  if (aa >= 0 && read(aa, &enabled, 1) != 1)
+    enabled = 'N';
+  hd_host_facts_set_lsm(f, enabled == 'Y',
+                        access("/sys/fs/selinux/enforce", F_OK) == 0);
+}
+
+/* RLIM_INFINITY is all ones, like the spec's "unlimited". */
+static void gather_rlimits(hd_host_facts *f) {
+  const char *name;
+  for (size_t i = 0; (name = hd_rlimit_name_at(i)) != NULL; i++) {
+    struct rlimit r;
+    if (getrlimit(hd_rlimit_from_name(name), &r) == 0)
+      hd_host_facts_add_rlimit(f, name, r.rlim_cur, r.rlim_max);
+  }
 }
 
 static void add_realpath(hd_host_facts *f, const char *path) {
@@ -247,6 +395,9 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
                          hd_error_t *err) {
   hd_host_facts *f = hd_host_facts_new();
   gather_host_namespaces(f);
+  hd_host_facts_set_runtime_ids(f, geteuid(), getegid());
+  gather_rlimits(f);
+  gather_lsm(f);
   f->memfd_noexec = access("/proc/sys/vm/memfd_noexec", F_OK) == 0;
   if (spec) {
     if (gather_ns_paths(f, spec->linux_, err) < 0) {

@@ -54,7 +54,39 @@ static int join_order(oci_namespace_type t) {
   return t == OCI_NS_USER ? 0 : t == OCI_NS_MOUNT ? 2 : 1;
 }
 
-int hd_namespaces_join(const oci_linux *lnx, hd_error_t *err) {
+static const char *checked_identity(const oci_spec *spec,
+                                    oci_namespace_type t) {
+  cleanup_free char *key =
+      xasprintf("%s%s", HD_NS_CHECKED_PREFIX, oci_namespace_type_name(t));
+  for (size_t i = 0; i < spec->annotations_len; i++)
+    if (spec->annotations[i].key && strcmp(spec->annotations[i].key, key) == 0)
+      return spec->annotations[i].value;
+  return NULL;
+}
+
+/* The fd is the namespace the overlay let through, not whatever the path
+ * names by now. */
+static int same_as_checked(const oci_spec *spec, const oci_namespace *ns,
+                           int fd, hd_error_t *err) {
+  const char *want = checked_identity(spec, ns->type);
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return hd_error_set(err, errno, "linux.namespaces[%s].path %s",
+                        oci_namespace_type_name(ns->type), ns->path);
+  cleanup_free char *have =
+      xasprintf("%llu:%llu", (unsigned long long)st.st_dev,
+                (unsigned long long)st.st_ino);
+  if (want == NULL || strcmp(want, have) != 0)
+    return hd_error_set(err, 0,
+                        "linux.namespaces[%s].path %s is not the namespace "
+                        "the overlay checked (%s, now %s)",
+                        oci_namespace_type_name(ns->type), ns->path,
+                        want ? want : "none", have);
+  return 0;
+}
+
+int hd_namespaces_join(const oci_spec *spec, hd_error_t *err) {
+  const oci_linux *lnx = spec->linux_;
   if (lnx == NULL)
     return 0;
   int fds[OCI_NS__COUNT];
@@ -72,6 +104,10 @@ int hd_namespaces_join(const oci_linux *lnx, hd_error_t *err) {
     }
     fds[n] = fd;
     types[n++] = (int)ns->type;
+    if (same_as_checked(spec, ns, fd, err) < 0) {
+      rc = -1;
+      goto out;
+    }
   }
   for (int pass = 0; pass < 3 && rc == 0; pass++)
     for (size_t k = 0; k < n; k++) {

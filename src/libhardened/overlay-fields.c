@@ -261,7 +261,7 @@ static const hd_field_rule rules[] = {
      "shared and rshared become rslave"},
     {"linux.maskedPaths", ENF, "masked-paths", "docker's list is added"},
     {"linux.readonlyPaths", ENF, "readonly-paths", "docker's list is added"},
-    {"linux.mountLabel", ENF, "unsupported", NOT_APPLIED_WHY},
+    {"linux.mountLabel", ENF, "lsm", NOT_APPLIED_WHY},
     {"linux.personality.domain", ENF, "unsupported",
      "another domain than LINUX is not applied: it becomes LINUX, recorded"},
     {"linux.personality.flags", REF, "personality",
@@ -373,7 +373,6 @@ int hd_ov_fields_spec(hd_ov *c, oci_spec *s) {
   if (s->process)
     hd_ov_fields_process(c, s->process, "process");
   if (s->linux_) {
-    not_applied(c, "linux", "mountLabel", &s->linux_->mount_label);
     oci_personality *pe = s->linux_->personality;
     if (pe && pe->domain && strcmp(pe->domain, "LINUX") != 0) {
       /* required when personality is present: the default, not nothing */

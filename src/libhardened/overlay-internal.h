@@ -11,12 +11,26 @@
 typedef struct {
   char *path;
   uint64_t dev, ino;
+  /* An nsfs file bind-mounted outside /proc (ip netns, docker's and
+   * CNI's netns files, CRI-O's pinned ipc/uts): only host root makes
+   * one, and no process's /proc entry can be swapped under it. */
+  bool pinned;
 } hd_fact_ns;
+
+typedef struct {
+  oci_namespace_type type;
+  uint64_t dev, ino;
+} hd_fact_container_ns;
 
 typedef struct {
   char *path;
   char *resolved;
 } hd_fact_path;
+
+typedef struct {
+  char *name; /* "RLIMIT_NOFILE" */
+  uint64_t soft, hard;
+} hd_fact_rlimit;
 
 typedef struct {
   char *path;
@@ -31,6 +45,9 @@ struct hd_host_facts {
   size_t host_ns_len[OCI_NS__COUNT];
   hd_fact_ns *ns_paths; /* namespace paths the spec joins */
   size_t ns_paths_len;
+  /* The namespaces of the live container inits of the state root. */
+  hd_fact_container_ns *container_ns;
+  size_t container_ns_len;
   hd_fact_path *paths; /* bind sources and hook executables, resolved */
   size_t paths_len;
   /* hook paths that did not open, .resolved being why */
@@ -39,6 +56,15 @@ struct hd_host_facts {
   hd_fact_device *devices; /* host device nodes at the spec's device paths */
   size_t devices_len;
   bool memfd_noexec; /* /proc/sys/vm/memfd_noexec exists */
+  /* The runtime's euid/egid. Not root (rootless): the kernel lets a map
+   * reach only these ids, so they are allowed below the policy's floor. */
+  uint32_t runtime_uid, runtime_gid;
+  /* The runtime's own rlimits: what a process inherits for an rlimit its
+   * spec does not name. */
+  hd_fact_rlimit *rlimits;
+  size_t rlimits_len;
+  /* The LSMs the kernel runs (rule lsm). */
+  bool lsm_apparmor, lsm_selinux;
   char *state_root;  /* the runtime's --root */
   char **image_lacks; /* tmp dirs (/tmp, /var/tmp) the rootfs does not have */
   size_t image_lacks_len;
@@ -82,5 +108,21 @@ bool hd_path_within(const char *a, const char *b);
 int hd_ov_mounts(hd_ov *c, oci_spec *s);
 /* The hook rules (overlay-hooks.c). */
 int hd_ov_hooks(hd_ov *c, oci_hooks *h);
+
+/* overlay-process.c: identity and limits of a process. */
+int hd_ov_user_namespace(hd_ov *c, const oci_spec *s);
+void hd_ov_supplementary_groups(hd_ov *c, oci_user *u, const oci_linux *l);
+void hd_ov_own_session(hd_ov *c, const oci_process *p);
+int hd_ov_rlimits(hd_ov *c, oci_process *p);
+void hd_ov_lsm(hd_ov *c, oci_process *p, oci_linux *l);
+/* overlay-namespaces.c: a namespace joined by path that is not the
+ * host's may be joined (a container's of the state root, or a pinned
+ * engine file of a type engines pin). */
+bool hd_ov_joinable_ns(const hd_ov *c, oci_namespace_type type,
+                       const hd_fact_ns *f);
+bool hd_ov_pin_allowed(oci_namespace_type type);
+/* After the spec's own org.hardened.* annotations are dropped: the
+ * identity of each joined namespace, for setup to compare. */
+void hd_ov_note_joined_ns(hd_ov *c, oci_spec *s);
 
 #endif

@@ -245,10 +245,16 @@ static void process_limits(hd_ov *c, oci_process *p) {
   }
 }
 
-static void harden_process(hd_ov *c, oci_process *p) {
+/* l: the container's linux section, NULL for exec (whose process joins
+ * the container as it is). */
+static int harden_process(hd_ov *c, oci_process *p, oci_linux *l) {
   non_root(c, &p->user);
+  hd_ov_supplementary_groups(c, &p->user, l);
+  hd_ov_own_session(c, p);
   no_capabilities(c, p);
   process_limits(c, p);
+  hd_ov_lsm(c, p, l);
+  return hd_ov_rlimits(c, p);
 }
 
 /* ---- invariant 5: pids limit, and the policy's optional caps ---- */
@@ -529,8 +535,17 @@ static int joined_namespaces(hd_ov *c, const oci_linux *l, bool *host_net) {
     if (f == NULL)
       return hd_ov_refuse(c, "host-namespace", field,
                           "%s could not be compared with the host's", ns->path);
-    if (!is_host_ns(c, ns->type, f))
-      continue;
+    if (!is_host_ns(c, ns->type, f)) {
+      if (hd_ov_joinable_ns(c, ns->type, f))
+        continue;
+      return hd_ov_refuse(c, "host-namespace", field,
+                          "%s is neither a namespace of a container of this "
+                          "runtime's state root nor %s",
+                          ns->path,
+                          hd_ov_pin_allowed(ns->type)
+                              ? "an engine's pinned namespace file"
+                              : "the host's own");
+    }
     if (ns->type == OCI_NS_NETWORK)
       *host_net = true;
     if (must_own(c, ns->type))
@@ -803,13 +818,19 @@ static int read_only_root(hd_ov *c, oci_root *root) {
 /* ---- entry points ---- */
 
 static int harden_spec(hd_ov *c, oci_spec *s) {
-  if (hd_ov_fields_spec(c, s) < 0 || harden_linux(c, s) < 0 ||
-      hd_ov_hooks(c, s->hooks) < 0 ||
+  if (harden_linux(c, s) < 0 || hd_ov_hooks(c, s->hooks) < 0 ||
       read_only_root(c, s->root) < 0 || hd_ov_mounts(c, s) < 0)
     return -1;
-  if (s->process)
-    harden_process(c, s->process);
+  if (s->process && harden_process(c, s->process, s->linux_) < 0)
+    return -1;
+  if (hd_ov_user_namespace(c, s) < 0)
+    return -1;
+  /* After the rules above, so that a field both judges (an idmapped mount's
+   * map) is refused by the rule that names the attack. */
+  if (hd_ov_fields_spec(c, s) < 0)
+    return -1;
   annotations(c, s);
+  hd_ov_note_joined_ns(c, s);
   return 0;
 }
 
@@ -855,8 +876,13 @@ int hd_overlay_process(const oci_process *in, const hd_policy *policy,
   oci_process *p = oci_process_dup(in);
   if (p == NULL)
     return hd_error_set(err, ENOMEM, "overlay: copying the process");
+  size_t keep = overrides->len;
   hd_ov c = {.policy = policy, .ov = overrides, .err = err};
-  harden_process(&c, p);
+  if (harden_process(&c, p, NULL) < 0) {
+    drop_new_overrides(overrides, keep);
+    oci_process_free(p);
+    return -1;
+  }
   hd_ov_fields_process(&c, p, "process");
   hd_ov_unknown_fields(&c, "process", &p->unknown);
   *out = p;

@@ -42,7 +42,23 @@ void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present);
 /* Bind mounts of the runtime's state root are refused. */
 /* The image has no such directory (checked for /tmp and /var/tmp). */
 void hd_host_facts_add_image_lacks(hd_host_facts *f, const char *dir);
+/* Also reads the state root (hd_host_facts_gather_containers). */
 void hd_host_facts_set_state_root(hd_host_facts *f, const char *root);
+/* Reads the state root: the namespaces of every live container init in
+ * it, which a spec may join (--ipc container:X, a pod's sandbox). */
+void hd_host_facts_gather_containers(hd_host_facts *f, const char *root);
+void hd_host_facts_add_container_ns(hd_host_facts *f, oci_namespace_type type,
+                                    uint64_t dev, uint64_t ino);
+/* The joined path (added before) is an nsfs file pinned outside /proc. */
+void hd_host_facts_set_ns_pinned(hd_host_facts *f, const char *path);
+/* The ids the runtime runs as (gathered: geteuid/getegid; default 0). */
+void hd_host_facts_set_runtime_ids(hd_host_facts *f, uint32_t uid,
+                                   uint32_t gid);
+/* The LSMs the kernel runs (gathered: /sys/kernel/security/lsm). */
+void hd_host_facts_set_lsm(hd_host_facts *f, bool apparmor, bool selinux);
+/* The runtime's own limit of an rlimit (gathered: getrlimit). */
+void hd_host_facts_add_rlimit(hd_host_facts *f, const char *name, uint64_t soft,
+                              uint64_t hard);
 
 /* create/run. Refusal: returns -1 with
  * "refused by policy (<rule>): <field> <why>". */

@@ -6,6 +6,7 @@
 #include "policy.h"
 
 #include "policy-json.h"
+#include "rlimits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +43,9 @@ static hd_policy *policy_defaults(void) {
   for (size_t i = 0; i < n; i++)
     p->hooks_allowed[i] = xstrdup(default_hooks[i]);
   p->hooks_allowed_len = n;
+  p->userns_host_min = HD_POLICY_USERNS_HOST_MIN;
+  p->userns_host_max = HD_POLICY_USERNS_HOST_MAX;
+  p->supplementary_gid_min = HD_POLICY_SUPPLEMENTARY_GID_MIN;
   p->source = xstrdup("built-in");
   return p;
 }
@@ -77,11 +81,46 @@ static void apply_file(hd_policy *p, oci_policy_file *f) {
       strv_take(&f->forbidden_bind_sources, &f->forbidden_bind_sources_len,
                 &p->forbidden_bind_sources_len);
   p->hook_args = strv_take(&f->hook_args, &f->hook_args_len, &p->hook_args_len);
+  if (f->has_userns_host_min)
+    p->userns_host_min = f->userns_host_min;
+  if (f->has_userns_host_max)
+    p->userns_host_max = f->userns_host_max;
+  if (f->has_supplementary_gid_min)
+    p->supplementary_gid_min = f->supplementary_gid_min;
+  p->rlimit_caps = xcalloc(f->rlimits_len + 1, sizeof *p->rlimit_caps);
+  for (size_t i = 0; i < f->rlimits_len; i++)
+    p->rlimit_caps[i] =
+        (hd_rlimit_cap){.name = hd_steal_pointer(&f->rlimits[i].name),
+                        .max = f->rlimits[i].max};
+  p->rlimit_caps_len = f->rlimits_len;
+  p->allowed_gids = hd_steal_pointer(&f->allowed_gids);
+  p->allowed_gids_len = f->allowed_gids_len;
+  f->allowed_gids_len = 0;
   if (f->has_hooks_allowed) {
     strv_free(p->hooks_allowed, p->hooks_allowed_len);
     p->hooks_allowed = strv_take(&f->hooks_allowed, &f->hooks_allowed_len,
                                  &p->hooks_allowed_len);
   }
+}
+
+/* The overlay fixes these three whatever the policy says (rlimits). */
+static int check_rlimit_caps(const hd_policy *p, const char *name,
+                             hd_error_t *err) {
+  static const char *const fixed[] = {"RLIMIT_CORE", "RLIMIT_NICE",
+                                      "RLIMIT_RTPRIO"};
+  for (size_t i = 0; i < p->rlimit_caps_len; i++) {
+    const char *r = p->rlimit_caps[i].name;
+    if (hd_rlimit_from_name(r) < 0)
+      return hd_error_set(err, 0, "policy %s: rlimits.%s: not an rlimit", name,
+                          r);
+    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
+      if (strcmp(r, fixed[k]) == 0)
+        return hd_error_set(err, 0,
+                            "policy %s: rlimits.%s: fixed by hardened, no "
+                            "policy can raise it",
+                            name, r);
+  }
+  return 0;
 }
 
 int hd_policy_parse(const char *text, size_t len, const char *name,
@@ -98,6 +137,17 @@ int hd_policy_parse(const char *text, size_t len, const char *name,
   hd_policy *p = policy_defaults();
   apply_file(p, f);
   oci_policy_file_free(f);
+  if (check_rlimit_caps(p, name, err) < 0) {
+    hd_policy_free(p);
+    return -1;
+  }
+  if (p->userns_host_min > p->userns_host_max) {
+    hd_error_set(err, 0,
+                 "policy %s: userns_host_min %u is above userns_host_max %u",
+                 name, p->userns_host_min, p->userns_host_max);
+    hd_policy_free(p);
+    return -1;
+  }
   free(p->source);
   p->source = xstrdup(name);
   *out = p;
@@ -192,6 +242,10 @@ void hd_policy_free(hd_policy *p) {
   strv_free(p->hooks_allowed, p->hooks_allowed_len);
   strv_free(p->hook_args, p->hook_args_len);
   strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
+  free(p->allowed_gids);
+  for (size_t i = 0; i < p->rlimit_caps_len; i++)
+    free(p->rlimit_caps[i].name);
+  free(p->rlimit_caps);
   free(p->source);
   free(p);
 }

@@ -20,6 +20,18 @@ void hd_policy_free(hd_policy *policy);
 
 #define HD_POLICY_DEFAULT_PATH "/etc/hardened/policy.conf"
 
+/* Above the ids of system users and login users (useradd's SUB_UID_MIN
+ * is 100000 too), so a container's ids never own a host user's files. */
+#define HD_POLICY_USERNS_HOST_MIN 100000u
+#define HD_POLICY_USERNS_HOST_MAX 4294967294u
+/* Debian and Fedora give system groups the gids below 1000. */
+#define HD_POLICY_SUPPLEMENTARY_GID_MIN 1000u
+
+typedef struct {
+  char *name; /* "RLIMIT_NOFILE" */
+  uint64_t max;
+} hd_rlimit_cap;
+
 struct hd_policy {
   uint32_t uid, gid;       /* never 0 */
   int64_t pids_max;        /* 1 .. 4194304 */
@@ -38,6 +50,18 @@ struct hd_policy {
   size_t hook_args_len;
   char **forbidden_bind_sources; /* added to the overlay's own list */
   size_t forbidden_bind_sources_len;
+  /* user-namespace: every host id a uid/gid map reaches lies in
+   * [userns_host_min, userns_host_max]; never 0 */
+  uint32_t userns_host_min, userns_host_max;
+  /* supplementary-groups: host gids below this are dropped, except the
+   * process's own gid and allowed_gids */
+  uint32_t supplementary_gid_min;
+  uint32_t *allowed_gids;
+  size_t allowed_gids_len;
+  /* rlimits: hard caps by name, over the overlay's built-in ones;
+   * UINT64_MAX is "unlimited". Never RLIMIT_CORE, _NICE or _RTPRIO. */
+  hd_rlimit_cap *rlimit_caps;
+  size_t rlimit_caps_len;
   char *source; /* the file it came from, or "built-in" */
 };
 

@@ -9,6 +9,8 @@
 
 #include "capabilities.h"
 #include "log.h"
+#include "lsm.h"
+#include "rlimits.h"
 #include "seccomp-baseline.h"
 #include "seccomp.h"
 
@@ -33,39 +35,10 @@
 #define DEFAULT_PATH                                                           \
   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static const struct {
-  const char *name;
-  int resource;
-} rlimit_names[] = {
-    {"RLIMIT_AS", RLIMIT_AS},
-    {"RLIMIT_CORE", RLIMIT_CORE},
-    {"RLIMIT_CPU", RLIMIT_CPU},
-    {"RLIMIT_DATA", RLIMIT_DATA},
-    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
-    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
-    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
-    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
-    {"RLIMIT_NICE", RLIMIT_NICE},
-    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
-    {"RLIMIT_NPROC", RLIMIT_NPROC},
-    {"RLIMIT_RSS", RLIMIT_RSS},
-    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
-    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
-    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
-    {"RLIMIT_STACK", RLIMIT_STACK},
-};
-
-static int rlimit_from_name(const char *name) {
-  for (size_t i = 0; i < sizeof rlimit_names / sizeof rlimit_names[0]; i++)
-    if (strcmp(rlimit_names[i].name, name) == 0)
-      return rlimit_names[i].resource;
-  return -1;
-}
-
 static int apply_rlimits(const oci_process *p, hd_error_t *err) {
   for (size_t i = 0; i < p->rlimits_len; i++) {
     const oci_rlimit *r = &p->rlimits[i];
-    int resource = r->type ? rlimit_from_name(r->type) : -1;
+    int resource = hd_rlimit_from_name(r->type);
     if (resource < 0)
       return hd_error_set(err, 0,
                           "process.rlimits[%zu].type: unknown rlimit \"%s\"", i,
@@ -275,6 +248,19 @@ static void reset_signals(void) {
 
 /* --- the sequence --- */
 
+/* own-session: a process left in the caller's session keeps the caller's
+ * controlling terminal, and TIOCSTI on it types commands into the admin's
+ * shell. A terminal set up already made its own session (and is its
+ * controlling tty); everyone else leaves the caller's here, init and
+ * exec alike. */
+static int own_session(hd_error_t *err) {
+  if (getsid(0) == getpid())
+    return 0;
+  if (setsid() < 0)
+    return hd_error_set(err, errno, "setsid");
+  return 0;
+}
+
 static int load_seccomp(const hd_exec_params *params, hd_error_t *err) {
   if (hd_seccomp_prog_load(params->seccomp, err) < 0)
     return -1;
@@ -301,7 +287,10 @@ int hd_process_exec(const hd_exec_params *params, hd_error_t *err) {
   const oci_process *p = params->process;
   if (p == NULL)
     return hd_error_set(err, 0, "config.json: no process");
-  if (apply_rlimits(p, err) < 0)
+  /* LSM labels while still root, and before no_new_privs narrows which
+   * transitions execve may make. */
+  if (own_session(err) < 0 || apply_rlimits(p, err) < 0 ||
+      hd_lsm_apply(p, err) < 0)
     return -1;
   cleanup_free char *exe = NULL;
   if (hd_process_lookup_executable(p, &exe, err) < 0)

@@ -4,13 +4,22 @@
 load helpers
 
 @test "uid, gid and additionalGids" {
-  update_config '.process.user = {uid: 1000, gid: 1001, additionalGids: [10, 20]}'
+  update_config '.process.user = {uid: 1000, gid: 1001, additionalGids: [1010, 1020]}'
   set_args /bin/sh -c 'id -u; id -g; id -G'
   run -0 hd run --bundle "$BUNDLE" "$CID"
   assert_line -n 0 1000
   assert_line -n 1 1001
   # id -G lists the primary gid first, then the supplementary ones.
-  assert_equal "$(tr ' ' '\n' <<<"${lines[2]}" | sort -n | xargs)" "10 20 1001"
+  assert_equal "$(tr ' ' '\n' <<<"${lines[2]}" | sort -n | xargs)" "1001 1010 1020"
+}
+
+@test "additionalGids below supplementary_gid_min: dropped unless allowed_gids names them" {
+  echo '{"allowed_gids": [20]}' >"$BATS_TEST_TMPDIR/policy.json"
+  HD_GLOBAL_FLAGS=(--policy "$BATS_TEST_TMPDIR/policy.json")
+  update_config '.process.user = {uid: 1000, gid: 1001, additionalGids: [10, 20, 1010]}'
+  set_args /bin/sh -c 'id -G'
+  run -0 hd run --bundle "$BUNDLE" "$CID"
+  assert_equal "$(tr ' ' '\n' <<<"${lines[0]}" | sort -n | xargs)" "20 1001 1010"
 }
 
 @test "no supplementary groups beyond the config's" {

@@ -214,7 +214,7 @@ static void test_not_applied_recorded(void) {
       "{\"ociVersion\":\"1.2.0\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
       "\"user\":{\"uid\":1,\"gid\":1},\"ioPriority\":{\"class\":"
       "\"IOPRIO_CLASS_RT\",\"priority\":0},\"scheduler\":{\"policy\":"
-      "\"SCHED_FIFO\"}},\"linux\":{\"mountLabel\":\"x\",\"personality\":{"
+      "\"SCHED_FIFO\"}},\"linux\":{\"personality\":{"
       "\"domain\":\"LINUX32\"}}}");
   CHECK(s != NULL);
   if (s == NULL)
@@ -225,10 +225,9 @@ static void test_not_applied_recorded(void) {
   CHECK(hd_ov_fields_spec(&c, s) == 0);
   CHECK(find_override(&ov, "unsupported", "process.ioPriority.class"));
   CHECK(find_override(&ov, "unsupported", "process.scheduler.policy"));
-  CHECK(find_override(&ov, "unsupported", "linux.mountLabel"));
   CHECK(find_override(&ov, "unsupported", "linux.personality.domain"));
   CHECK(s->process->io_priority_class == NULL &&
-        s->process->scheduler_policy == NULL && s->linux_->mount_label == NULL);
+        s->process->scheduler_policy == NULL);
   CHECK_STR(s->linux_->personality->domain, "LINUX");
   /* what the overlay leaves must read back */
   char *text = oci_spec_emit(s, false);

@@ -2,6 +2,7 @@
  * refusal messages, the override records, and an input left untouched. */
 #define _GNU_SOURCE
 #include "hooks.h"
+#include "namespaces.h"
 #include "overlay.h"
 #include "policy.h"
 #include "seccomp-baseline.h"
@@ -78,6 +79,19 @@ static hd_host_facts *facts(void) {
   hd_host_facts_add_ns_path(f, "/proc/1/ns/net", 4, 4026531840);
   hd_host_facts_add_ns_path(f, "/proc/1/ns/pid", 4, 4026531836);
   hd_host_facts_add_ns_path(f, "/run/netns/pod", 4, 4026532999);
+  hd_host_facts_set_ns_pinned(f, "/run/netns/pod");
+  /* a host service's private mount and user namespaces, a pinned mount
+   * namespace, and the init of a container of the state root */
+  hd_host_facts_add_ns_path(f, "/proc/4242/ns/mnt", 4, 4026533001);
+  hd_host_facts_add_ns_path(f, "/proc/4242/ns/user", 4, 4026533002);
+  hd_host_facts_add_ns_path(f, "/proc/4242/ns/ipc", 4, 4026533003);
+  hd_host_facts_add_ns_path(f, "/run/mntns/x", 4, 4026533004);
+  hd_host_facts_set_ns_pinned(f, "/run/mntns/x");
+  hd_host_facts_add_ns_path(f, "/proc/5000/ns/ipc", 4, 4026533100);
+  hd_host_facts_add_ns_path(f, "/proc/5000/ns/pid", 4, 4026533101);
+  hd_host_facts_add_ns_path(f, "/proc/5000/ns/mnt", 4, 4026533102);
+  hd_host_facts_add_container_ns(f, OCI_NS_IPC, 4, 4026533100);
+  hd_host_facts_add_container_ns(f, OCI_NS_PID, 4, 4026533101);
   hd_host_facts_add_resolved(f, "/srv/data", "/srv/data");
   hd_host_facts_add_resolved(f, "/srv/ro", "/srv/ro");
   hd_host_facts_add_resolved(f, "/srv/link-to-etc", "/etc");
@@ -185,11 +199,16 @@ static void test_hostile_spec(void) {
   const oci_process *p = r.out->process;
   /* 1: non-root */
   CHECK(p->user.uid == 65534 && p->user.gid == 65534);
-  CHECK(p->user.additional_gids_len == 1 && p->user.additional_gids[0] == 10);
+  CHECK(p->user.additional_gids_len == 0);
   CHECK_OVERRIDE(&r.ov, "non-root", "process.user.uid", "0", "65534");
   CHECK_OVERRIDE(&r.ov, "non-root", "process.user.gid", "0", "65534");
   CHECK_OVERRIDE(&r.ov, "non-root", "process.user.additionalGids", "0,10",
                  "10");
+  CHECK_OVERRIDE(&r.ov, "supplementary-groups", "process.user.additionalGids",
+                 "10", "(none)");
+  CHECK_OVERRIDE(&r.ov, "own-session", "process.terminal",
+                 "false (the caller's session)",
+                 "false (a session of its own, no controlling terminal)");
   /* 2: no capabilities */
   CHECK(p->capabilities && p->capabilities->bounding_len == 0 &&
         p->capabilities->effective_len == 0 &&
@@ -327,6 +346,75 @@ static void test_namespaces(void) {
   /* another container's namespace, and the relaxation */
   expect_ok("{\"type\":\"network\"}",
             "{\"type\":\"network\",\"path\":\"/run/netns/pod\"}", NULL);
+  /* what was judged travels with the spec, for setup to compare */
+  cleanup_free char *pod =
+      variant("{\"type\":\"network\"}",
+              "{\"type\":\"network\",\"path\":\"/run/netns/pod\"}");
+  result rp = run(pod, NULL);
+  CHECK(rp.rc == 0);
+  const char *noted = NULL;
+  for (size_t i = 0; rp.out && i < rp.out->annotations_len; i++)
+    if (strcmp(rp.out->annotations[i].key,
+               "org.hardened.namespace.network") == 0)
+      noted = rp.out->annotations[i].value;
+  CHECK_STR(noted, "4:4026532999");
+  done(&rp);
+  /* a spec cannot bring its own */
+  cleanup_free char *forged = variant("\"run.oci.x\":\"1\"",
+                                      "\"run.oci.x\":\"1\","
+                                      "\"org.hardened.namespace.mount\":\"4:1\"");
+  rp = run(forged, NULL);
+  CHECK(rp.rc == 0);
+  for (size_t i = 0; rp.out && i < rp.out->annotations_len; i++)
+    CHECK(strcmp(rp.out->annotations[i].key,
+                 "org.hardened.namespace.mount") != 0);
+  done(&rp);
+  /* a host process's namespaces that are not the host's own */
+  expect_refusal("{\"type\":\"mount\"}",
+                 "{\"type\":\"mount\",\"path\":\"/proc/4242/ns/mnt\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"mount\"].path /proc/4242/ns/mnt is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor the host's own");
+  expect_refusal("{\"type\":\"ipc\"}",
+                 "{\"type\":\"ipc\",\"path\":\"/proc/4242/ns/ipc\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"ipc\"].path /proc/4242/ns/ipc is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor an engine's pinned namespace file");
+  expect_refusal(
+      "{\"type\":\"pid\"}",
+      "{\"type\":\"pid\"},{\"type\":\"user\",\"path\":\"/proc/4242/ns/user\"}",
+      NULL,
+      "refused by policy (host-namespace): "
+      "linux.namespaces[\"user\"].path /proc/4242/ns/user is neither a "
+      "namespace of a container of this runtime's state root nor the host's "
+      "own");
+  expect_refusal("{\"type\":\"mount\"}",
+                 "{\"type\":\"mount\",\"path\":\"/run/mntns/x\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"mount\"].path /run/mntns/x is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor the host's own");
+  /* a container of the state root: its ipc and pid, not its mount (the
+   * facts list what its init has; this one's mount was left out) */
+  expect_ok("{\"type\":\"ipc\"}",
+            "{\"type\":\"ipc\",\"path\":\"/proc/5000/ns/ipc\"}", NULL);
+  expect_ok("{\"type\":\"pid\"}",
+            "{\"type\":\"pid\",\"path\":\"/proc/5000/ns/pid\"}", NULL);
+  expect_refusal("{\"type\":\"mount\"}",
+                 "{\"type\":\"mount\",\"path\":\"/proc/5000/ns/mnt\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"mount\"].path /proc/5000/ns/mnt is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor the host's own");
+  /* the pid namespace's inode as an ipc one is not the container's ipc */
+  expect_refusal("{\"type\":\"ipc\"}",
+                 "{\"type\":\"ipc\",\"path\":\"/proc/5000/ns/pid\"}", NULL,
+                 "refused by policy (host-namespace): "
+                 "linux.namespaces[\"ipc\"].path /proc/5000/ns/pid is "
+                 "neither a namespace of a container of this runtime's state "
+                 "root nor an engine's pinned namespace file");
   cleanup_free char *host_net =
       variant("\"sysctl\":{\"net.ipv4.ip_unprivileged_port_start\":\"0\"}",
               "\"sysctl\":{}");
@@ -891,8 +979,449 @@ static void test_image_and_userns_facts(void) {
   hd_host_facts_free(f);
 }
 
+/* ---- process identity: user namespace maps, supplementary groups ---- */
+
+/* The hostile spec with a new user namespace and these maps (JSON arrays)
+ * and `user` as process.user. */
+static char *userns_spec(const char *uid_map, const char *gid_map,
+                         const char *user) {
+  cleanup_free char *with_ns =
+      variant("{\"type\":\"pid\"}", "{\"type\":\"pid\"},{\"type\":\"user\"}");
+  const char *at = strstr(with_ns, "\"maskedPaths\"");
+  cleanup_free char *maps = xasprintf("%.*s\"uidMappings\":%s,"
+                                      "\"gidMappings\":%s,%s",
+                                      (int)(at - with_ns), with_ns, uid_map,
+                                      gid_map, at);
+  const char *u = strstr(maps, "\"user\":{");
+  const char *end = strchr(u, '}');
+  return xasprintf("%.*s\"user\":%s%s", (int)(u - maps), maps, user, end + 1);
+}
+
+static result run_with(const char *json, const char *policy_json,
+                       hd_host_facts *f) {
+  result r = {0};
+  oci_spec *in = parse(json);
+  hd_policy *p = policy(policy_json);
+  CHECK(in != NULL && p != NULL);
+  if (in == NULL || p == NULL)
+    exit(1);
+  r.rc = hd_overlay_spec(in, p, f, &r.out, &r.ov, &r.err);
+  oci_spec_free(in);
+  hd_policy_free(p);
+  hd_host_facts_free(f);
+  return r;
+}
+
+static void expect_userns(const char *uid_map, const char *gid_map,
+                          const char *user, const char *policy_json,
+                          const char *msg) {
+  cleanup_free char *json = userns_spec(uid_map, gid_map, user);
+  result r = run_with(json, policy_json, facts());
+  if (msg == NULL) {
+    CHECK(r.rc == 0);
+    if (r.rc != 0)
+      fprintf(stderr, "  unexpected: %s\n", r.err->msg);
+  } else {
+    CHECK(r.rc < 0 && r.out == NULL);
+    CHECK_STR(r.err ? r.err->msg : NULL, msg);
+  }
+  done(&r);
+}
+
+#define MAP(c, h, n) "[{\"containerID\":" #c ",\"hostID\":" #h ",\"size\":" #n "}]"
+#define USER_1000 "{\"uid\":1000,\"gid\":1000}"
+
+static void test_user_namespace(void) {
+  const char *ok = MAP(0, 100000, 65536);
+  expect_userns(ok, ok, USER_1000, NULL, NULL);
+  /* the attack: nobody is host root */
+  expect_userns(MAP(65534, 0, 1), ok, "{\"uid\":65534,\"gid\":1000}", NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "maps container uid 65534 to host uid 0 (root)");
+  expect_userns(ok, MAP(0, 0, 65536), USER_1000, NULL,
+                "refused by policy (user-namespace): linux.gidMappings[0] "
+                "maps container gid 0 to host gid 0 (root)");
+  /* a login user's ids */
+  expect_userns(MAP(0, 1000, 1), ok, "{\"uid\":0,\"gid\":1000}", NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "maps to host uids 1000-1000, outside the policy's "
+                "userns_host_min..userns_host_max (100000-4294967294)");
+  /* the range climbs down onto them? no: it must start in range */
+  expect_userns(MAP(0, 99999, 65536), ok, USER_1000, NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "maps to host uids 99999-165534, outside the policy's "
+                "userns_host_min..userns_host_max (100000-4294967294)");
+  expect_userns(MAP(0, 4294967000, 1000), ok, USER_1000, NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "(0 4294967000 1000) is empty or runs past id 4294967294");
+  expect_userns(MAP(0, 100000, 0), ok, USER_1000, NULL,
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "(0 100000 0) is empty or runs past id 4294967294");
+  expect_userns("[{\"containerID\":0,\"hostID\":100000,\"size\":10},"
+                "{\"containerID\":10,\"hostID\":100005,\"size\":10}]",
+                ok, "{\"uid\":1,\"gid\":1000}", NULL,
+                "refused by policy (user-namespace): linux.uidMappings[1] "
+                "overlaps linux.uidMappings[0]");
+  expect_userns("[{\"containerID\":0,\"hostID\":100000,\"size\":10},"
+                "{\"containerID\":5,\"hostID\":200000,\"size\":10}]",
+                ok, "{\"uid\":1,\"gid\":1000}", NULL,
+                "refused by policy (user-namespace): linux.uidMappings[1] "
+                "overlaps linux.uidMappings[0]");
+  /* the process's ids must be mapped */
+  expect_userns(MAP(0, 100000, 1000), ok, USER_1000, NULL,
+                "refused by policy (user-namespace): process.user.uid 1000 "
+                "is not mapped by linux.uidMappings");
+  expect_userns(ok, MAP(0, 100000, 1000), USER_1000, NULL,
+                "refused by policy (user-namespace): process.user.gid 1000 "
+                "is not mapped by linux.gidMappings");
+  /* the policy moves the floor */
+  expect_userns(MAP(0, 1000, 1), MAP(0, 1000, 1), "{\"uid\":0,\"gid\":0}",
+                "{\"userns_host_min\":1000,\"uid\":1,\"gid\":1}",
+                "refused by policy (user-namespace): process.user.uid 1 is "
+                "not mapped by linux.uidMappings");
+  expect_userns(MAP(0, 1000, 2), MAP(0, 1000, 2), "{\"uid\":1,\"gid\":1}",
+                "{\"userns_host_min\":1000,\"userns_host_max\":1001}", NULL);
+  expect_userns(MAP(0, 1000, 3), ok, "{\"uid\":1,\"gid\":1}",
+                "{\"userns_host_min\":1000,\"userns_host_max\":1001}",
+                "refused by policy (user-namespace): linux.uidMappings[0] "
+                "maps to host uids 1000-1002, outside the policy's "
+                "userns_host_min..userns_host_max (1000-1001)");
+
+  /* rootless: the runtime's own id is all the kernel lets it map */
+  cleanup_free char *rootless = userns_spec(
+      MAP(65534, 1000, 1), MAP(65534, 1001, 1), "{\"uid\":65534,\"gid\":65534}");
+  hd_host_facts *f = facts();
+  hd_host_facts_set_runtime_ids(f, 1000, 1001);
+  result r = run_with(rootless, NULL, f);
+  CHECK(r.rc == 0);
+  done(&r);
+  r = run_with(rootless, NULL, facts()); /* the same map from a root runtime */
+  CHECK(r.rc < 0);
+  done(&r);
+
+  /* idmapped mounts: the same rule */
+  cleanup_free char *idmapped = variant(
+      "\"options\":[\"rbind\",\"ro\"]",
+      "\"options\":[\"rbind\",\"ro\"],\"uidMappings\":" MAP(0, 0, 65536)
+      ",\"gidMappings\":" MAP(0, 100000, 65536));
+  r = run_with(idmapped, NULL, facts());
+  CHECK(r.rc < 0);
+  CHECK_STR(r.err ? r.err->msg : NULL,
+            "refused by policy (user-namespace): mounts[/ro].uidMappings[0] "
+            "maps container uid 0 to host uid 0 (root)");
+  done(&r);
+
+  expect_bad_policy("{\"userns_host_min\": 0}",
+                    "policy p.json: line 1: userns_host_min: expected an "
+                    "integer from 1 to 4294967294, got 0");
+  expect_bad_policy("{\"userns_host_min\": 5, \"userns_host_max\": 4}",
+                    "policy p.json: userns_host_min 5 is above "
+                    "userns_host_max 4");
+}
+
+/* exec --process: the process JSON through the overlay, default policy. */
+static oci_process *exec_process(const char *json, hd_overrides *ov) {
+  oci_parse_error e = {0};
+  oci_process *in = oci_process_parse(json, strlen(json), &e);
+  oci_parse_error_clear(&e);
+  hd_policy *p = policy(NULL);
+  oci_process *out = NULL;
+  hd_error_t err = NULL;
+  CHECK(in && hd_overlay_process(in, p, &out, ov, &err) == 0);
+  if (err)
+    fprintf(stderr, "  exec_process: %s\n", err->msg);
+  hd_error_free(&err);
+  oci_process_free(in);
+  hd_policy_free(p);
+  return out;
+}
+
+static const uint32_t *gids_of(const result *r, size_t *n) {
+  *n = r->out->process->user.additional_gids_len;
+  return r->out->process->user.additional_gids;
+}
+
+static void test_supplementary_groups(void) {
+  /* docker run --group-add 4 --group-add 1000, as gid 1001 */
+  cleanup_free char *json =
+      variant("\"uid\":0,\"gid\":0,\"additionalGids\":[0,10]",
+              "\"uid\":1000,\"gid\":1001,\"additionalGids\":[4,1001,1000]");
+  result r = run(json, NULL);
+  CHECK(r.rc == 0);
+  size_t n = 0;
+  const uint32_t *g = r.rc == 0 ? gids_of(&r, &n) : NULL;
+  CHECK(n == 2 && g[0] == 1001 && g[1] == 1000);
+  CHECK_OVERRIDE(&r.ov, "supplementary-groups", "process.user.additionalGids",
+                 "4,1001,1000", "1001,1000");
+  done(&r);
+  /* the policy names a group (video) and lowers the floor */
+  r = run(json, "{\"allowed_gids\":[4]}");
+  CHECK(r.rc == 0 && gids_of(&r, &n) && n == 3);
+  CHECK(find(&r.ov, "supplementary-groups", "process.user.additionalGids") ==
+        NULL);
+  done(&r);
+  r = run(json, "{\"supplementary_gid_min\":1001}");
+  g = r.rc == 0 ? gids_of(&r, &n) : NULL;
+  CHECK(n == 1 && g && g[0] == 1001);
+  done(&r);
+  /* in its own user namespace, gid 4 is host gid 100004: harmless */
+  cleanup_free char *userns =
+      userns_spec(MAP(0, 100000, 65536), MAP(0, 100000, 65536),
+                  "{\"uid\":1000,\"gid\":1000,\"additionalGids\":[4]}");
+  r = run(userns, NULL);
+  CHECK(r.rc == 0 && gids_of(&r, &n) && n == 1);
+  done(&r);
+  /* unless the map sends it below the floor */
+  cleanup_free char *low = userns_spec(
+      MAP(0, 100000, 65536),
+      "[{\"containerID\":0,\"hostID\":100000,\"size\":1000},"
+      "{\"containerID\":1000,\"hostID\":101000,\"size\":1}]",
+      "{\"uid\":1000,\"gid\":1000,\"additionalGids\":[4,2000]}");
+  r = run(low, "{\"supplementary_gid_min\":100005}");
+  CHECK(r.rc == 0 && gids_of(&r, &n) && n == 0);
+  CHECK_OVERRIDE(&r.ov, "supplementary-groups", "process.user.additionalGids",
+                 "4,2000", "(none)");
+  done(&r);
+  /* exec --process and --additional-gids go through the same rule */
+  hd_overrides ov = {0};
+  oci_process *out = exec_process("{\"cwd\":\"/\",\"args\":[\"id\"],"
+                                  "\"user\":{\"uid\":1000,\"gid\":1000,"
+                                  "\"additionalGids\":[4,27,1000,5000]}}",
+                                  &ov);
+  CHECK(out && out->user.additional_gids_len == 2 &&
+        out->user.additional_gids[0] == 1000 &&
+        out->user.additional_gids[1] == 5000);
+  CHECK_OVERRIDE(&ov, "supplementary-groups", "process.user.additionalGids",
+                 "4,27,1000,5000", "1000,5000");
+  oci_process_free(out);
+  hd_overrides_clear(&ov);
+  expect_bad_policy("{\"allowed_gids\": [0]}",
+                    "policy p.json: line 1: allowed_gids[0]: expected a gid "
+                    "from 1 to 4294967294, got 0");
+  expect_bad_policy("{\"allowed_gids\": [\"adm\"]}",
+                    "policy p.json: line 1: allowed_gids[0]: expected an "
+                    "integer, got a string");
+}
+
+static const oci_rlimit *rlimit_of(const oci_process *p, const char *type) {
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    if (strcmp(p->rlimits[i].type, type) == 0)
+      return &p->rlimits[i];
+  return NULL;
+}
+
+#define CHECK_RLIMIT(p, type, s, h)                                            \
+  do {                                                                         \
+    const oci_rlimit *rl_ = rlimit_of(p, type);                                \
+    CHECK(rl_ != NULL && rl_->soft == (s) && rl_->hard == (h));                \
+  } while (0)
+
+static char *with_rlimits(const char *list) {
+  return variant(
+      "\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"hard\":1000,\"soft\":1000}]",
+      list);
+}
+
+static void expect_rlimit_refusal(const char *list, const char *msg) {
+  cleanup_free char *json = with_rlimits(list);
+  result r = run(json, NULL);
+  CHECK(r.rc < 0 && r.out == NULL && r.ov.len == 0);
+  CHECK_STR(r.err ? r.err->msg : NULL, msg);
+  done(&r);
+}
+
+static void test_rlimits(void) {
+  /* docker run --ulimit rtprio=99 --ulimit nice=40 --ulimit memlock=-1 ... */
+  cleanup_free char *json = with_rlimits(
+      "\"rlimits\":[{\"type\":\"RLIMIT_RTPRIO\",\"hard\":99,\"soft\":99},"
+      "{\"type\":\"RLIMIT_NICE\",\"hard\":40,\"soft\":40},"
+      "{\"type\":\"RLIMIT_MEMLOCK\",\"hard\":18446744073709551615,"
+      "\"soft\":18446744073709551615},"
+      "{\"type\":\"RLIMIT_NOFILE\",\"hard\":4194304,\"soft\":1024},"
+      "{\"type\":\"RLIMIT_AS\",\"hard\":18446744073709551615,"
+      "\"soft\":18446744073709551615}]");
+  result r = run(json, NULL);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    const oci_process *p = r.out->process;
+    CHECK_RLIMIT(p, "RLIMIT_RTPRIO", 0, 0);
+    CHECK_RLIMIT(p, "RLIMIT_NICE", 20, 20);
+    CHECK_RLIMIT(p, "RLIMIT_MEMLOCK", 64 << 20, 64 << 20);
+    CHECK_RLIMIT(p, "RLIMIT_NOFILE", 1024, 1048576);
+    CHECK_RLIMIT(p, "RLIMIT_AS", UINT64_MAX, UINT64_MAX);
+    CHECK_RLIMIT(p, "RLIMIT_CORE", 0, 0);
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_RTPRIO]", "99/99",
+                   "0/0");
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_MEMLOCK]",
+                   "unlimited/unlimited", "67108864/67108864");
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_NOFILE]",
+                   "1024/4194304", "1024/1048576");
+    CHECK(find(&r.ov, "rlimits", "process.rlimits[RLIMIT_AS]") == NULL);
+  }
+  done(&r);
+  /* left out: RTPRIO and NICE are set anyway */
+  r = run(hostile, NULL);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_RLIMIT(r.out->process, "RLIMIT_RTPRIO", 0, 0);
+    CHECK_RLIMIT(r.out->process, "RLIMIT_NICE", 0, 0);
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_RTPRIO]",
+                   "(unset)", "0/0");
+    CHECK(rlimit_of(r.out->process, "RLIMIT_MEMLOCK") == NULL);
+  }
+  done(&r);
+  /* left out, and the runtime's own is above the cap: capped; within: not
+   * added */
+  hd_host_facts *f = facts();
+  hd_host_facts_add_rlimit(f, "RLIMIT_MEMLOCK", UINT64_MAX, UINT64_MAX);
+  hd_host_facts_add_rlimit(f, "RLIMIT_NOFILE", 1024, 524288);
+  hd_host_facts_add_rlimit(f, "RLIMIT_RTPRIO", 0, 0);
+  hd_host_facts_add_rlimit(f, "RLIMIT_NICE", 0, 0);
+  r = run_with(hostile, NULL, f);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_RLIMIT(r.out->process, "RLIMIT_MEMLOCK", 64 << 20, 64 << 20);
+    CHECK_OVERRIDE(&r.ov, "rlimits", "process.rlimits[RLIMIT_MEMLOCK]",
+                   "(unset: the runtime's unlimited/unlimited)",
+                   "67108864/67108864");
+    CHECK(rlimit_of(r.out->process, "RLIMIT_NOFILE") == NULL);
+    CHECK(rlimit_of(r.out->process, "RLIMIT_RTPRIO") == NULL);
+  }
+  done(&r);
+  /* the policy raises a cap, or adds one */
+  r = run(json, "{\"rlimits\": {\"RLIMIT_MEMLOCK\": \"unlimited\","
+                " \"RLIMIT_AS\": 1073741824}}");
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_RLIMIT(r.out->process, "RLIMIT_MEMLOCK", UINT64_MAX, UINT64_MAX);
+    CHECK_RLIMIT(r.out->process, "RLIMIT_AS", 1073741824, 1073741824);
+    CHECK_RLIMIT(r.out->process, "RLIMIT_RTPRIO", 0, 0);
+  }
+  done(&r);
+  expect_rlimit_refusal(
+      "\"rlimits\":[{\"type\":\"RLIMIT_FOO\",\"hard\":1,\"soft\":1}]",
+      "refused by policy (rlimits): process.rlimits[0].type \"RLIMIT_FOO\" is "
+      "not an rlimit");
+  expect_rlimit_refusal(
+      "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":1,\"soft\":2}]",
+      "refused by policy (rlimits): process.rlimits[0].type RLIMIT_NOFILE: "
+      "soft is above hard (2/1)");
+  /* exec --process */
+  hd_overrides ov = {0};
+  oci_process *out = exec_process(
+      "{\"cwd\":\"/\",\"args\":[\"id\"],\"user\":{\"uid\":1,\"gid\":1},"
+      "\"rlimits\":[{\"type\":\"RLIMIT_RTPRIO\",\"hard\":99,\"soft\":99}]}",
+      &ov);
+  if (out)
+    CHECK_RLIMIT(out, "RLIMIT_RTPRIO", 0, 0);
+  oci_process_free(out);
+  hd_overrides_clear(&ov);
+  expect_bad_policy("{\"rlimits\": {\"RLIMIT_RTPRIO\": 99}}",
+                    "policy p.json: rlimits.RLIMIT_RTPRIO: fixed by hardened, "
+                    "no policy can raise it");
+  expect_bad_policy("{\"rlimits\": {\"RLIMIT_NOPE\": 1}}",
+                    "policy p.json: rlimits.RLIMIT_NOPE: not an rlimit");
+  expect_bad_policy("{\"rlimits\": {\"RLIMIT_AS\": -1}}",
+                    "policy p.json: line 1: rlimits.RLIMIT_AS: expected an "
+                    "integer from 0 or \"unlimited\", got -1");
+  expect_bad_policy("{\"rlimits\": {\"RLIMIT_AS\": 1, \"RLIMIT_AS\": 2}}",
+                    "policy p.json: line 1: rlimits.RLIMIT_AS: given twice");
+}
+
+static void test_lsm(void) {
+  cleanup_free char *json = variant(
+      "\"noNewPrivileges\":false,",
+      "\"noNewPrivileges\":false,\"apparmorProfile\":\"docker-default\","
+      "\"selinuxLabel\":\"system_u:system_r:container_t:s0:c1,c2\",");
+  cleanup_free char *labelled =
+      xasprintf("%.*s\"mountLabel\":\"system_u:object_r:container_file_t:s0\","
+                "%s",
+                (int)(strstr(json, "\"maskedPaths\"") - json), json,
+                strstr(json, "\"maskedPaths\""));
+  /* neither LSM: both dropped, recorded */
+  result r = run(labelled, NULL);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK(r.out->process->apparmor_profile == NULL &&
+          r.out->process->selinux_label == NULL &&
+          r.out->linux_->mount_label == NULL);
+    CHECK_OVERRIDE(&r.ov, "lsm", "process.apparmorProfile", "docker-default",
+                   "(not applied: the host does not run AppArmor)");
+    CHECK_OVERRIDE(&r.ov, "lsm", "process.selinuxLabel",
+                   "system_u:system_r:container_t:s0:c1,c2",
+                   "(not applied: the host does not run SELinux)");
+    CHECK_OVERRIDE(&r.ov, "lsm", "linux.mountLabel",
+                   "system_u:object_r:container_file_t:s0",
+                   "(not applied: the host does not run SELinux)");
+  }
+  done(&r);
+  /* an AppArmor host: the profile stays for setup to apply */
+  hd_host_facts *f = facts();
+  hd_host_facts_set_lsm(f, true, false);
+  r = run_with(labelled, NULL, f);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_STR(r.out->process->apparmor_profile, "docker-default");
+    CHECK(find(&r.ov, "lsm", "process.apparmorProfile") == NULL);
+    CHECK(r.out->process->selinux_label == NULL);
+  }
+  done(&r);
+  /* SELinux: the label stays; mount labels are not applied yet, said so */
+  f = facts();
+  hd_host_facts_set_lsm(f, false, true);
+  r = run_with(labelled, NULL, f);
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    CHECK_STR(r.out->process->selinux_label,
+              "system_u:system_r:container_t:s0:c1,c2");
+    CHECK_OVERRIDE(&r.ov, "lsm", "linux.mountLabel",
+                   "system_u:object_r:container_file_t:s0",
+                   "(not applied: hardened does not label mounts yet)");
+  }
+  done(&r);
+  /* exec --process: no host facts, the label is kept for setup */
+  hd_overrides ov = {0};
+  oci_process *out = exec_process(
+      "{\"cwd\":\"/\",\"args\":[\"id\"],\"user\":{\"uid\":1,\"gid\":1},"
+      "\"apparmorProfile\":\"docker-default\"}",
+      &ov);
+  CHECK(out && out->apparmor_profile &&
+        strcmp(out->apparmor_profile, "docker-default") == 0);
+  oci_process_free(out);
+  hd_overrides_clear(&ov);
+}
+
+/* Setup joins only the namespace the overlay judged: a path that names
+ * another one by now (a pid reused) is refused before any setns. */
+static void test_join_checked_namespace(void) {
+  static const char json[] =
+      "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},"
+      "\"annotations\":{\"org.hardened.namespace.network\":\"1:2\"},"
+      "\"linux\":{\"namespaces\":[{\"type\":\"network\","
+      "\"path\":\"/proc/self/ns/net\"}]}}";
+  oci_spec *s = parse(json);
+  hd_error_t err = NULL;
+  CHECK(s && hd_namespaces_join(s, &err) < 0);
+  CHECK(err && strstr(err->msg, "linux.namespaces[network].path "
+                                "/proc/self/ns/net is not the namespace the "
+                                "overlay checked (1:2, now ") != NULL);
+  hd_error_free(&err);
+  /* none noted: not joined either */
+  free(s->annotations[0].key);
+  s->annotations[0].key = xstrdup("x");
+  CHECK(hd_namespaces_join(s, &err) < 0);
+  CHECK(err && strstr(err->msg, "(none, now ") != NULL);
+  hd_error_free(&err);
+  oci_spec_free(s);
+}
+
 int main(void) {
   test_hostile_spec();
+  test_join_checked_namespace();
+  test_lsm();
+  test_rlimits();
+  test_user_namespace();
+  test_supplementary_groups();
   test_image_and_userns_facts();
   test_namespaces();
   test_mount_refusals();

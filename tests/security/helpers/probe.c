@@ -14,6 +14,10 @@
  *   probe exe-write PID          open /proc/PID/exe for writing
  *   probe exe-link PID           readlink /proc/PID/exe
  *   probe forks N                fork up to N sleeping children, count them
+ *   probe session                whether fd 0 is a tty, "sid=S", whether /dev/tty
+ *                                (the controlling terminal) opens
+ *   probe tiocsti FD             push one byte into the input of the tty
+ *                                on FD (TIOCSTI)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -28,6 +32,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -185,6 +190,22 @@ static int probe_forks(int max) {
   return 0;
 }
 
+static int probe_session(void) {
+  printf("stdin is a tty: %s\n", isatty(0) ? "yes" : "no");
+  printf("sid=%d\n", (int)getsid(0));
+  int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+  report("ctty", fd);
+  if (fd >= 0)
+    close(fd);
+  return 0;
+}
+
+/* A newline would run the pushed text; a lone '#' only shows up. */
+static int probe_tiocsti(int fd) {
+  char c = '#';
+  return report("tiocsti", ioctl(fd, TIOCSTI, &c));
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
   const char *arg = argc > 2 ? argv[2] : "0";
@@ -223,6 +244,10 @@ int main(int argc, char **argv) {
     return probe_exe(arg, 1);
   if (!strcmp(what, "exe-link"))
     return probe_exe(arg, 0);
+  if (!strcmp(what, "session"))
+    return probe_session();
+  if (!strcmp(what, "tiocsti"))
+    return probe_tiocsti(atoi(arg));
   fprintf(stderr, "probe: unknown check '%s'\n", what);
   return 2;
 }
