@@ -21,9 +21,10 @@
 #include <unistd.h>
 
 typedef struct {
-  unsigned long set;         /* MS_RDONLY, MS_NOSUID, ... to turn on */
-  unsigned long clear;       /* the same, asked to be off ("rw", "suid") */
-  unsigned long propagation; /* MS_SHARED... plus MS_REC; 0 = untouched */
+  unsigned long set;          /* MS_RDONLY, MS_NOSUID, ... to turn on */
+  unsigned long clear;        /* the same, asked to be off ("rw", "suid") */
+  unsigned long rset, rclear; /* "rro", "rnosuid"...: every submount too */
+  unsigned long propagation;  /* MS_SHARED... plus MS_REC; 0 = untouched */
   bool bind, recursive, remount;
   char *data; /* what the filesystem itself parses: "mode=755,size=1m" */
 } mount_opts;
@@ -82,14 +83,21 @@ static void append_data(mount_opts *o, const char *opt) {
   free(old);
 }
 
-static bool parse_flag_option(const char *opt, mount_opts *o) {
+static bool parse_flag_into(const char *opt, unsigned long *set,
+                            unsigned long *clear) {
   for (size_t i = 0; i < sizeof(flag_options) / sizeof(flag_options[0]); i++)
     if (strcmp(opt, flag_options[i].name) == 0) {
-      o->set = (o->set & ~flag_options[i].clear) | flag_options[i].set;
-      o->clear = (o->clear & ~flag_options[i].set) | flag_options[i].clear;
+      *set = (*set & ~flag_options[i].clear) | flag_options[i].set;
+      *clear = (*clear & ~flag_options[i].set) | flag_options[i].clear;
       return true;
     }
   return false;
+}
+
+/* "ro" or, with runtime-spec 1.1's leading r, "rro" for the whole tree. */
+static bool parse_flag_option(const char *opt, mount_opts *o) {
+  return parse_flag_into(opt, &o->set, &o->clear) ||
+         (opt[0] == 'r' && parse_flag_into(opt + 1, &o->rset, &o->rclear));
 }
 
 static void parse_mount_options(const oci_mount *m, mount_opts *o) {
@@ -299,14 +307,22 @@ static int make_source(const oci_mount *m, const mount_opts *o,
   return hd_steal_fd(&tree);
 }
 
+/* The recursive flags first, so that the plain ones, which only reach
+ * the top mount, have the last word there ("rro" with "rw"). */
+static int apply_flags(int mnt_fd, const mount_opts *o, const char *what,
+                       hd_error_t *err) {
+  if (hd_set_mount_flags(mnt_fd, o->rset, o->rclear, true, what, err) < 0)
+    return -1;
+  return hd_set_mount_flags(mnt_fd, o->set, o->clear, false, what, err);
+}
+
 /* "remount": change the flags of what is already mounted there. */
 static int remount_existing(int root_fd, const oci_mount *m,
                             const mount_opts *o, const char *what,
                             hd_error_t *err) {
   cleanup_close int target =
       open_target(root_fd, m->destination, HD_CREATE_NONE, false, what, err);
-  if (target < 0 ||
-      hd_set_mount_flags(target, o->set, o->clear, false, what, err) < 0)
+  if (target < 0 || apply_flags(target, o, what, err) < 0)
     return -1;
   return apply_propagation(target, o->propagation, what, err);
 }
@@ -340,8 +356,7 @@ static int mount_one(const oci_spec *spec, int root_fd, size_t i,
   cleanup_close int target =
       src < 0 ? -1
               : open_target(root_fd, m->destination, kind, dir_only, what, err);
-  if (target < 0 ||
-      hd_set_mount_flags(src, o.set, o.clear, false, what, err) < 0 ||
+  if (target < 0 || apply_flags(src, &o, what, err) < 0 ||
       hd_attach_mount(src, target, what, err) < 0)
     return -1;
   return apply_propagation(src, o.propagation, what, err);

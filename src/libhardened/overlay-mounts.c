@@ -57,12 +57,17 @@ static bool is_bind(const oci_mount *m) {
 static bool is_readonly(const oci_mount *m) {
   bool ro = false;
   for (size_t i = 0; i < m->options_len; i++) {
-    if (m->options[i] && strcmp(m->options[i], "ro") == 0)
+    const char *o = m->options[i] ? m->options[i] : "";
+    if (strcmp(o, "ro") == 0 || strcmp(o, "rro") == 0)
       ro = true;
-    else if (m->options[i] && strcmp(m->options[i], "rw") == 0)
+    else if (strcmp(o, "rw") == 0)
       ro = false;
   }
   return ro;
+}
+
+static bool is_rbind(const oci_mount *m) {
+  return hd_strv_has(m->options, m->options_len, "rbind");
 }
 
 static bool type_is(const oci_mount *m, const char *t) {
@@ -223,6 +228,40 @@ static void mount_flags(hd_ov *c, oci_mount *m) {
   }
 }
 
+/* An rbind brings the source's submounts along, and the flags on the top
+ * mount do not reach them: a tmpfs under a volume would arrive rw, exec,
+ * suid and dev. The flags the rules above enforced are asked again in
+ * their recursive form (runtime-spec 1.1), which setup applies with
+ * mount_setattr(AT_RECURSIVE). A recursive clear ("rrw", "rexec"...)
+ * would lift what the host itself set on those submounts: it keeps its
+ * plain form, which only reaches the top mount. */
+static void recursive_clears(hd_ov *c, oci_mount *m) {
+  static const char *const clears[] = {"rrw", "rsuid", "rdev", "rexec"};
+  static const char *const plain[] = {"rw", "suid", "dev", "exec"};
+  const char *add[4];
+  size_t nadd = 0;
+  for (size_t i = 0; i < 4; i++)
+    if (hd_strv_has(m->options, m->options_len, clears[i]))
+      add[nadd++] = plain[i];
+  set_options(c, m, "recursive-mount-flags", clears, 4, add, nadd);
+}
+
+static void recursive_sets(hd_ov *c, oci_mount *m) {
+  static const char *const flags[][2] = {{"nosuid", "rnosuid"},
+                                         {"nodev", "rnodev"},
+                                         {"noexec", "rnoexec"},
+                                         {"ro", "rro"}};
+  const char *add[4];
+  size_t nadd = 0;
+  if (!is_bind(m) || !is_rbind(m))
+    return;
+  for (size_t i = 0; i < 4; i++)
+    if (i == 3 ? is_readonly(m)
+               : hd_strv_has(m->options, m->options_len, flags[i][0]))
+      add[nadd++] = flags[i][1];
+  set_options(c, m, "recursive-mount-flags", NULL, 0, add, nadd);
+}
+
 static bool has_dotdot_component(const char *p) {
   for (const char *c = p; (c = strstr(c, "..")) != NULL; c += 2)
     if ((c == p || c[-1] == '/') && (c[2] == '/' || c[2] == '\0'))
@@ -239,8 +278,7 @@ static int harden_mount(hd_ov *c, oci_mount *m) {
    * leave the directory it named, and the spec is hostile. */
   if (has_dotdot_component(m->destination)) {
     cleanup_free char *f = xasprintf("mounts[%s].destination", m->destination);
-    return hd_ov_refuse(c, "mount-destination", f,
-                        "has a \"..\" component");
+    return hd_ov_refuse(c, "mount-destination", f, "has a \"..\" component");
   }
   char *dest = hd_path_clean(m->destination);
   free(m->destination);
@@ -253,7 +291,10 @@ static int harden_mount(hd_ov *c, oci_mount *m) {
     return -1;
   if (is_bind(m) && host_bind(c, m, field) < 0)
     return -1;
+  /* Before the rules below, which then see the plain flags. */
+  recursive_clears(c, m);
   mount_flags(c, m);
+  recursive_sets(c, m);
   return 0;
 }
 
@@ -296,7 +337,8 @@ int hd_ov_mounts(hd_ov *c, oci_spec *s) {
      * in the container, so there is nothing to make noexec; mounting one
      * would mean writing into the image (and fails in a user namespace). */
     if (!present && c->host &&
-        hd_strv_has(c->host->image_lacks, c->host->image_lacks_len, tmp_dirs[t])) {
+        hd_strv_has(c->host->image_lacks, c->host->image_lacks_len,
+                    tmp_dirs[t])) {
       cleanup_free char *field = xasprintf("mounts[%s]", tmp_dirs[t]);
       hd_ov_record(c, "noexec-tmp", field, "(absent from the image)",
                    "(not mounted: the read-only image has no such directory)");

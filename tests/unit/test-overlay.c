@@ -225,6 +225,14 @@ static void test_hostile_spec(void) {
   CHECK_OVERRIDE(&r.ov, "write-xor-execute", "mounts[/data].options",
                  "rbind,rw,nosuid,nodev", "rbind,rw,nosuid,nodev,noexec");
   CHECK(!has_opt(mount_at(r.out, "/ro"), "noexec")); /* read-only: fine */
+  /* rbind: the same flags for every submount */
+  CHECK(has_opt(data, "rnosuid") && has_opt(data, "rnodev") &&
+        has_opt(data, "rnoexec") && !has_opt(data, "rro"));
+  CHECK_OVERRIDE(&r.ov, "recursive-mount-flags", "mounts[/data].options",
+                 "rbind,rw,nosuid,nodev,noexec",
+                 "rbind,rw,nosuid,nodev,noexec,rnosuid,rnodev,rnoexec");
+  CHECK(has_opt(mount_at(r.out, "/ro"), "rro") &&
+        !has_opt(mount_at(r.out, "/ro"), "rnoexec"));
   const oci_mount *dev = mount_at(r.out, "/dev");
   CHECK(has_opt(dev, "nosuid") && !has_opt(dev, "nodev"));
   CHECK(!has_opt(mount_at(r.out, "/dev/pts"), "nodev"));
@@ -360,6 +368,19 @@ static void test_mount_refusals(void) {
                  "{\"forbidden_bind_sources\":[\"/srv/secret\"]}",
                  "refused by policy (host-bind): mounts[/data].source "
                  "/srv/secret/x exposes the host's /srv/secret");
+  /* a recursive clear only reaches the top mount */
+  {
+    cleanup_free char *json =
+        variant("\"options\":[\"rbind\",\"rw\",\"suid\"]",
+                "\"options\":[\"rbind\",\"rrw\",\"rexec\"]");
+    result r = run(json, NULL);
+    const oci_mount *m = r.rc == 0 ? mount_at(r.out, "/data") : NULL;
+    CHECK(m && has_opt(m, "rw") && !has_opt(m, "rrw") && !has_opt(m, "rexec") &&
+          !has_opt(m, "exec") && has_opt(m, "rnoexec"));
+    CHECK_OVERRIDE(&r.ov, "recursive-mount-flags", "mounts[/data].options",
+                   "rbind,rrw,rexec", "rbind,rw,exec");
+    done(&r);
+  }
   /* volumes live below /var/lib/docker: allowed */
   expect_ok("\"source\":\"/srv/data\"",
             "\"source\":\"/var/lib/docker/volumes/v/_data\"", NULL);

@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# What a bind mount brings in: its submounts, and the object its source
+# names at the moment it is opened.
+
+load security-helpers
+
+# A host directory holding another mount: a tmpfs mounted rw, exec, suid
+# and dev, as a volume with a mount below it is. On it, a copy of the
+# probe and a null device node.
+make_volume_with_submount() {
+  VOL=$BATS_TEST_TMPDIR/vol
+  mkdir -p "$VOL/sub"
+  chmod 755 "$VOL"
+  mount -t tmpfs -o rw,exec,suid,dev,mode=777 tmpfs "$VOL/sub"
+  cp "$BATS_RUN_TMPDIR/probe" "$VOL/sub/p"
+  chmod 4755 "$VOL/sub/p"
+  mknod -m 666 "$VOL/sub/null" c 1 3
+}
+
+teardown() {
+  local rc=0
+  hd_teardown || rc=1
+  if [[ -n ${VOL:-} ]] && mountpoint -q "$VOL/sub"; then
+    umount "$VOL/sub" || rc=1
+  fi
+  return $rc
+}
+
+# The options of MOUNTPOINT in the mountinfo lines captured in $output.
+mountinfo_opts() {
+  awk -v m="$1" '$5 == m {o = $6} END {print o}' <<<"$output"
+}
+
+@test "rbind rw: the submount of a volume is noexec, nosuid and nodev" {
+  make_volume_with_submount
+  update_config '.mounts += [{destination: "/data", type: "bind", source: $s,
+      options: ["rbind", "rw"]}] | .process.noNewPrivileges = false' \
+    --arg s "$VOL"
+  run_ctr sh -c 'cat /proc/self/mountinfo; /data/sub/p ids; echo exec=$?
+    echo x 2>/dev/null >/data/sub/null; echo dev=$?'
+  echo "# submount: $(mountinfo_opts /data/sub); $(grep -E '^(exec|dev)=' <<<"$output" | tr '\n' ' ')"
+  strict_checks || return 0
+  assert_success
+  local opts
+  opts=$(mountinfo_opts /data/sub)
+  [[ ,$opts, == *,noexec,* && ,$opts, == *,nosuid,* && ,$opts, == *,nodev,* ]]
+  refute_line --regexp '^uid='
+  refute_line exec=0
+  refute_line dev=0
+}
+
+@test "rbind ro: the submount of a volume is read-only too" {
+  make_volume_with_submount
+  update_config '.mounts += [{destination: "/data", type: "bind", source: $s,
+      options: ["rbind", "ro"]}]' --arg s "$VOL"
+  run_ctr sh -c 'cat /proc/self/mountinfo; touch /data/sub/new 2>/dev/null; echo write=$?'
+  echo "# submount: $(mountinfo_opts /data/sub); $(grep '^write=' <<<"$output")"
+  strict_checks || return 0
+  assert_success
+  [[ ,$(mountinfo_opts /data/sub), == *,ro,* ]]
+  refute_line write=0
+  [[ ! -e $VOL/sub/new ]]
+}
+
+@test "rbind with rrw, rexec and rsuid: the submount keeps its flags" {
+  make_volume_with_submount
+  mount -o remount,ro,nosuid,nodev,noexec "$VOL/sub"
+  update_config '.mounts += [{destination: "/data", type: "bind", source: $s,
+      options: ["rbind", "rrw", "rexec", "rsuid", "rdev"]}]' --arg s "$VOL"
+  run_ctr sh -c 'cat /proc/self/mountinfo'
+  echo "# submount: $(mountinfo_opts /data/sub)"
+  strict_checks || return 0
+  assert_success
+  local opts
+  opts=$(mountinfo_opts /data/sub)
+  [[ ,$opts, == *,ro,* && ,$opts, == *,noexec,* && ,$opts, == *,nosuid,* ]]
+}
