@@ -123,6 +123,9 @@ static int harden_spec(hd_create_ctx *ctx, oci_spec *requested,
   if (rc == 0)
     rc = hd_overlay_spec(requested, policy, facts, &ctx->spec, &ctx->overrides,
                          err);
+  /* From the fds the overlay judged, while they are still open. */
+  if (rc == 0)
+    rc = hd_bind_trees_prepare(ctx->spec, facts, &ctx->binds, err);
   hd_host_facts_free(facts);
   hd_policy_free(policy);
   if (rc == 0) {
@@ -446,6 +449,7 @@ static void create_ctx_clear(hd_create_ctx *ctx) {
   free(ctx->cgroup_path);
   hd_cgroup_free(ctx->cgroup);
   hd_seccomp_prog_clear(&ctx->seccomp);
+  hd_bind_trees_clear(&ctx->binds);
   const int fds[] = {ctx->root_fd,    ctx->state_fd,         ctx->init_dir_fd,
                      ctx->console_fd, ctx->console_proxy_fd, ctx->sync_runtime,
                      ctx->sync_init};

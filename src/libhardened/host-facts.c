@@ -4,9 +4,12 @@
  * itself stays a pure function that tests can drive with made-up facts. */
 #define _GNU_SOURCE
 #include "overlay-internal.h"
+#include "safe-path.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -104,9 +107,25 @@ const hd_fact_device *hd_facts_device(const hd_host_facts *f,
   return NULL;
 }
 
+int hd_host_facts_source_fd(const hd_host_facts *f, const char *path,
+                            int *open_errno) {
+  for (size_t i = 0; f && i < f->sources_len; i++)
+    if (strcmp(f->sources[i].path, path) == 0) {
+      *open_errno = f->sources[i].open_errno;
+      return f->sources[i].fd;
+    }
+  *open_errno = ENOENT;
+  return -1;
+}
+
 void hd_host_facts_free(hd_host_facts *f) {
   if (f == NULL)
     return;
+  for (size_t i = 0; i < f->sources_len; i++) {
+    free(f->sources[i].path);
+    hd_closep(&f->sources[i].fd);
+  }
+  free(f->sources);
   for (size_t i = 0; i < f->ns_paths_len; i++)
     free(f->ns_paths[i].path);
   for (size_t i = 0; i < f->paths_len; i++) {
@@ -162,6 +181,37 @@ static void add_realpath(hd_host_facts *f, const char *path) {
     hd_host_facts_add_resolved(f, path, resolved);
 }
 
+static void add_source(hd_host_facts *f, const char *path, int fd,
+                       int open_errno) {
+  f->sources =
+      xrealloc(f->sources, (f->sources_len + 1) * sizeof(hd_fact_source));
+  f->sources[f->sources_len++] = (hd_fact_source){
+      .path = xstrdup(path), .fd = fd, .open_errno = open_errno};
+}
+
+/* The source is opened once, here, as the runtime (host root, before any
+ * user namespace). Symlinks on the way are followed: whatever the walk
+ * ends on is the one object the overlay judges, by the real path the
+ * kernel reports for the fd, and the one setup mounts, from the fd. A
+ * racer swapping a symlink in can change which object that is, never
+ * make the overlay judge one and setup mount another. Magic links
+ * (/proc/PID/root...) are refused: they jump to other mount trees. */
+static void add_bind_source(hd_host_facts *f, const char *path) {
+  if (path == NULL || hd_facts_resolved(f, path))
+    return;
+  cleanup_close int fd =
+      hd_openat2(AT_FDCWD, path, O_PATH | O_CLOEXEC, RESOLVE_NO_MAGICLINKS);
+  char link[32], real[PATH_MAX];
+  ssize_t n = fd < 0 ? -1 : readlink(hd_fd_path(link, fd), real, sizeof real);
+  if (n <= 0 || (size_t)n >= sizeof real || real[0] != '/') {
+    add_source(f, path, -1, fd < 0 ? errno : ENAMETOOLONG);
+    return;
+  }
+  real[n] = '\0';
+  hd_host_facts_add_resolved(f, path, real);
+  add_source(f, real, hd_steal_fd(&fd), 0);
+}
+
 static bool is_bind(const oci_mount *m) {
   if (m->type && strcmp(m->type, "bind") == 0)
     return true;
@@ -179,7 +229,7 @@ static void gather_hooks(hd_host_facts *f, const oci_hook *h, size_t n) {
 static void gather_paths(hd_host_facts *f, const oci_spec *s) {
   for (size_t i = 0; i < s->mounts_len; i++)
     if (is_bind(&s->mounts[i]))
-      add_realpath(f, s->mounts[i].source);
+      add_bind_source(f, s->mounts[i].source);
   const oci_hooks *h = s->hooks;
   if (h == NULL)
     return;

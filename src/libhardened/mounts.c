@@ -276,35 +276,18 @@ static int open_target(int root_fd, const char *dest, hd_create_kind kind,
 }
 
 /* A detached mount for spec mount m; *kind says what its target must be. */
-static int make_source(const oci_mount *m, const mount_opts *o,
+static int make_source(const oci_mount *m, const mount_opts *o, int *bind_tree,
                        hd_create_kind *kind, const char *what,
                        hd_error_t *err) {
   struct stat st;
   *kind = HD_CREATE_DIR;
-  if (o->bind) {
-    if (m->source == NULL)
-      return hd_error_set(err, EINVAL, "%s: bind mount without a source", what);
-    if (o->data)
-      hd_debug("%s: a bind mount ignores options \"%s\"", what, o->data);
-    int fd = hd_clone_tree(AT_FDCWD, m->source, o->recursive, what, err);
-    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
-      *kind = HD_CREATE_FILE;
-    return fd;
-  }
-  int fd = hd_fresh_mount(m->type, m->source, o->data, what, err);
-  if (fd >= 0 || !is_type(m->type, "sysfs") || err == NULL ||
-      (*err)->errno_value != EPERM)
-    return fd;
-  /* A user namespace without its own network namespace may not mount
-   * sysfs; the host's /sys, read-only, is the usual substitute. */
-  hd_debug("%s: sysfs refused, binding the host's /sys read-only", what);
-  hd_error_free(err);
-  cleanup_close int tree = hd_clone_tree(AT_FDCWD, "/sys", true, what, err);
-  if (tree < 0 ||
-      hd_set_mount_flags(tree, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0,
-                         true, what, err) < 0)
-    return -1;
-  return hd_steal_fd(&tree);
+  if (!o->bind)
+    return hd_fresh_mount(m->type, m->source, o->data, what, err);
+  if (*bind_tree < 0)
+    return hd_error_set(err, EBADF, "%s: no prepared tree for the bind", what);
+  if (fstat(*bind_tree, &st) == 0 && !S_ISDIR(st.st_mode))
+    *kind = HD_CREATE_FILE;
+  return hd_steal_fd(bind_tree);
 }
 
 /* The recursive flags first, so that the plain ones, which only reach
@@ -314,6 +297,51 @@ static int apply_flags(int mnt_fd, const mount_opts *o, const char *what,
   if (hd_set_mount_flags(mnt_fd, o->rset, o->rclear, true, what, err) < 0)
     return -1;
   return hd_set_mount_flags(mnt_fd, o->set, o->clear, false, what, err);
+}
+
+static int clone_bind_source(const oci_mount *m, const mount_opts *o,
+                             const hd_host_facts *facts, const char *what,
+                             hd_error_t *err) {
+  int open_errno;
+  if (m->source == NULL)
+    return hd_error_set(err, EINVAL, "%s: bind mount without a source", what);
+  if (o->data)
+    hd_debug("%s: a bind mount ignores options \"%s\"", what, o->data);
+  int fd = hd_host_facts_source_fd(facts, m->source, &open_errno);
+  if (fd < 0)
+    return hd_error_set(err, open_errno, "%s: opening the bind source %s", what,
+                        m->source);
+  cleanup_close int tree = hd_clone_tree(fd, "", o->recursive, what, err);
+  if (tree < 0 || apply_flags(tree, o, what, err) < 0)
+    return -1;
+  return hd_steal_fd(&tree);
+}
+
+int hd_bind_trees_prepare(const oci_spec *spec, const hd_host_facts *facts,
+                          hd_bind_trees *out, hd_error_t *err) {
+  out->len = spec->mounts_len;
+  out->fds = xcalloc(out->len ? out->len : 1, sizeof(int));
+  for (size_t i = 0; i < out->len; i++)
+    out->fds[i] = -1;
+  for (size_t i = 0; i < spec->mounts_len; i++) {
+    const oci_mount *m = &spec->mounts[i];
+    __attribute__((cleanup(mount_opts_clear))) mount_opts o;
+    parse_mount_options(m, &o);
+    if (!o.bind || o.remount)
+      continue;
+    cleanup_free char *what = xasprintf("mounts[%zu] (%s)", i, m->destination);
+    if ((out->fds[i] = clone_bind_source(m, &o, facts, what, err)) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+void hd_bind_trees_clear(hd_bind_trees *trees) {
+  for (size_t i = 0; i < trees->len; i++)
+    hd_closep(&trees->fds[i]);
+  free(trees->fds);
+  trees->fds = NULL;
+  trees->len = 0;
 }
 
 /* "remount": change the flags of what is already mounted there. */
@@ -327,8 +355,8 @@ static int remount_existing(int root_fd, const oci_mount *m,
   return apply_propagation(target, o->propagation, what, err);
 }
 
-static int mount_one(const oci_spec *spec, int root_fd, size_t i,
-                     hd_error_t *err) {
+static int mount_one(const oci_spec *spec, int root_fd, hd_bind_trees *binds,
+                     size_t i, hd_error_t *err) {
   const oci_mount *m = &spec->mounts[i];
   cleanup_free char *what = xasprintf("mounts[%zu] (%s)", i, m->destination);
   if (hd_path_has_dotdot(m->destination))
@@ -350,13 +378,14 @@ static int mount_one(const oci_spec *spec, int root_fd, size_t i,
     return target < 0 ? -1 : hd_mount_cgroup(spec, target, o.set, what, err);
   }
   hd_create_kind kind;
-  cleanup_close int src = make_source(m, &o, &kind, what, err);
+  cleanup_close int src = make_source(m, &o, &binds->fds[i], &kind, what, err);
   bool dir_only =
       !o.bind && (is_type(m->type, "proc") || is_type(m->type, "sysfs"));
   cleanup_close int target =
       src < 0 ? -1
               : open_target(root_fd, m->destination, kind, dir_only, what, err);
-  if (target < 0 || apply_flags(src, &o, what, err) < 0 ||
+  /* A bind's flags were set when its tree was cloned. */
+  if (target < 0 || (!o.bind && apply_flags(src, &o, what, err) < 0) ||
       hd_attach_mount(src, target, what, err) < 0)
     return -1;
   return apply_propagation(src, o.propagation, what, err);
@@ -429,7 +458,7 @@ static int bind_rootfs(const char *rootfs, unsigned long prop,
 }
 
 int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
-                      hd_error_t *err) {
+                      hd_bind_trees *binds, hd_error_t *err) {
   unsigned long prop;
   if (rootfs_propagation(spec, &prop, err) < 0 ||
       bind_rootfs(rootfs, prop, err) < 0)
@@ -437,8 +466,10 @@ int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
   cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (root_fd < 0)
     return hd_error_set(err, errno, "opening the rootfs %s", rootfs);
+  if (binds->len != spec->mounts_len)
+    return hd_error_set(err, EINVAL, "the bind trees do not match the mounts");
   for (size_t i = 0; i < spec->mounts_len; i++)
-    if (mount_one(spec, root_fd, i, err) < 0)
+    if (mount_one(spec, root_fd, binds, i, err) < 0)
       return -1;
   return hd_devices_setup(spec, root_fd, dev_is_fresh_mount(spec), err);
 }

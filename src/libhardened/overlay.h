@@ -42,6 +42,12 @@ void hd_host_facts_set_memfd_noexec(hd_host_facts *f, bool present);
 void hd_host_facts_add_image_lacks(hd_host_facts *f, const char *dir);
 void hd_host_facts_set_state_root(hd_host_facts *f, const char *root);
 
+/* The fd a bind source was opened as, for the path the hardened spec
+ * names (its real path, or the source as written when the open failed:
+ * then -1 with *open_errno). Borrowed: the facts close it. */
+int hd_host_facts_source_fd(const hd_host_facts *f, const char *path,
+                            int *open_errno);
+
 /* create/run. Refusal: returns -1 with
  * "refused by policy (<rule>): <field> <why>". */
 int hd_overlay_spec(const oci_spec *in, const hd_policy *policy,

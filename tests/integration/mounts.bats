@@ -189,3 +189,22 @@ mount_opts() {
   assert_output --partial "destination"
   assert_equal "${#lines[@]}" 1
 }
+
+@test "user namespace: a bind source its root cannot reach still mounts" {
+  # 0700 and root's: the namespace's root (host uid 100000) cannot enter
+  # it, the runtime (host root) can, and it opens the source.
+  mkdir -m 700 "$BATS_TEST_TMPDIR/private"
+  mkdir -m 755 "$BATS_TEST_TMPDIR/private/data"
+  echo inside >"$BATS_TEST_TMPDIR/private/data/file"
+  chmod 644 "$BATS_TEST_TMPDIR/private/data/file"
+  update_config '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .process.user = {uid: 1000, gid: 1000}'
+  # /home is in the image: the namespace's root could not create a target.
+  add_mount /home bind "$BATS_TEST_TMPDIR/private/data" rbind ro
+  set_args cat /home/file
+  run hd run --bundle "$BUNDLE" "$CID"
+  assert_success
+  assert_output inside
+}
