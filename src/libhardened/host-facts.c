@@ -25,7 +25,19 @@ static const char *const proc_ns_name[OCI_NS__COUNT] = {
 };
 
 hd_host_facts *hd_host_facts_new(void) {
-  return xcalloc(1, sizeof(hd_host_facts));
+  hd_host_facts *f = xcalloc(1, sizeof(hd_host_facts));
+  f->root.fd = -1;
+  return f;
+}
+
+void hd_host_facts_set_root(hd_host_facts *f, const char *real_path) {
+  free(f->root.path);
+  f->root.path = xstrdup(real_path);
+}
+
+int hd_host_facts_root_fd(const hd_host_facts *f, int *open_errno) {
+  *open_errno = f && f->root.path ? f->root.open_errno : ENOENT;
+  return f ? f->root.fd : -1;
 }
 
 void hd_host_facts_add_host_ns(hd_host_facts *f, oci_namespace_type type,
@@ -126,6 +138,8 @@ void hd_host_facts_free(hd_host_facts *f) {
     hd_closep(&f->sources[i].fd);
   }
   free(f->sources);
+  free(f->root.path);
+  hd_closep(&f->root.fd);
   for (size_t i = 0; i < f->ns_paths_len; i++)
     free(f->ns_paths[i].path);
   for (size_t i = 0; i < f->paths_len; i++) {
@@ -195,21 +209,43 @@ static void add_source(hd_host_facts *f, const char *path, int fd,
  * kernel reports for the fd, and the one setup mounts, from the fd. A
  * racer swapping a symlink in can change which object that is, never
  * make the overlay judge one and setup mount another. Magic links
- * (/proc/PID/root...) are refused: they jump to other mount trees. */
+ * (/proc/PID/root...) are refused: they jump to other mount trees.
+ * Returns the fd, with its real path in real[PATH_MAX], or -errno. */
+static int open_source(const char *path, int flags, char *real) {
+  char link[32];
+  cleanup_close int fd = hd_openat2(AT_FDCWD, path, flags | O_PATH | O_CLOEXEC,
+                                    RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return -errno;
+  ssize_t n = readlink(hd_fd_path(link, fd), real, PATH_MAX);
+  if (n <= 0 || n >= PATH_MAX || real[0] != '/')
+    return -ENAMETOOLONG;
+  real[n] = '\0';
+  return hd_steal_fd(&fd);
+}
+
 static void add_bind_source(hd_host_facts *f, const char *path) {
+  char real[PATH_MAX];
   if (path == NULL || hd_facts_resolved(f, path))
     return;
-  cleanup_close int fd =
-      hd_openat2(AT_FDCWD, path, O_PATH | O_CLOEXEC, RESOLVE_NO_MAGICLINKS);
-  char link[32], real[PATH_MAX];
-  ssize_t n = fd < 0 ? -1 : readlink(hd_fd_path(link, fd), real, sizeof real);
-  if (n <= 0 || (size_t)n >= sizeof real || real[0] != '/') {
-    add_source(f, path, -1, fd < 0 ? errno : ENAMETOOLONG);
+  int fd = open_source(path, 0, real);
+  if (fd < 0) {
+    add_source(f, path, -1, -fd);
     return;
   }
-  real[n] = '\0';
   hd_host_facts_add_resolved(f, path, real);
-  add_source(f, real, hd_steal_fd(&fd), 0);
+  add_source(f, real, fd, 0);
+}
+
+/* Relative to the cwd, the bundle; a directory, or nothing. */
+static void gather_root(hd_host_facts *f, const oci_spec *s) {
+  char real[PATH_MAX];
+  if (s->root == NULL || s->root->path == NULL)
+    return;
+  int fd = open_source(s->root->path, O_DIRECTORY, real);
+  hd_host_facts_set_root(f, fd < 0 ? s->root->path : real);
+  f->root.fd = fd < 0 ? -1 : fd;
+  f->root.open_errno = fd < 0 ? -fd : 0;
 }
 
 static bool is_bind(const oci_mount *m) {
@@ -266,6 +302,7 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
     gather_paths(f, spec);
     gather_devices(f, spec->linux_);
     gather_image_dirs(f, spec);
+    gather_root(f, spec);
   }
   *out = f;
   return 0;

@@ -317,12 +317,32 @@ static int clone_bind_source(const oci_mount *m, const mount_opts *o,
   return hd_steal_fd(&tree);
 }
 
-int hd_bind_trees_prepare(const oci_spec *spec, const hd_host_facts *facts,
-                          hd_bind_trees *out, hd_error_t *err) {
+static int judged_rootfs(const oci_spec *spec, const hd_host_facts *facts,
+                         hd_sources *out, hd_error_t *err) {
+  struct stat st;
+  int open_errno;
+  const char *path = spec->root ? spec->root->path : NULL;
+  int fd = path ? hd_host_facts_root_fd(facts, &open_errno) : -1;
+  if (path == NULL)
+    return hd_error_set(err, 0, "root.path: required field missing");
+  if (fd < 0)
+    return hd_error_set(err, open_errno, "root.path: %s", path);
+  if (fstat(fd, &st) < 0)
+    return hd_error_set(err, errno, "root.path: %s", path);
+  out->rootfs = xstrdup(path);
+  out->rootfs_dev = st.st_dev;
+  out->rootfs_ino = st.st_ino;
+  return 0;
+}
+
+int hd_sources_prepare(const oci_spec *spec, const hd_host_facts *facts,
+                       hd_sources *out, hd_error_t *err) {
   out->len = spec->mounts_len;
-  out->fds = xcalloc(out->len ? out->len : 1, sizeof(int));
+  out->bind_trees = xcalloc(out->len ? out->len : 1, sizeof(int));
   for (size_t i = 0; i < out->len; i++)
-    out->fds[i] = -1;
+    out->bind_trees[i] = -1;
+  if (judged_rootfs(spec, facts, out, err) < 0)
+    return -1;
   for (size_t i = 0; i < spec->mounts_len; i++) {
     const oci_mount *m = &spec->mounts[i];
     __attribute__((cleanup(mount_opts_clear))) mount_opts o;
@@ -330,18 +350,18 @@ int hd_bind_trees_prepare(const oci_spec *spec, const hd_host_facts *facts,
     if (!o.bind || o.remount)
       continue;
     cleanup_free char *what = xasprintf("mounts[%zu] (%s)", i, m->destination);
-    if ((out->fds[i] = clone_bind_source(m, &o, facts, what, err)) < 0)
+    if ((out->bind_trees[i] = clone_bind_source(m, &o, facts, what, err)) < 0)
       return -1;
   }
   return 0;
 }
 
-void hd_bind_trees_clear(hd_bind_trees *trees) {
-  for (size_t i = 0; i < trees->len; i++)
-    hd_closep(&trees->fds[i]);
-  free(trees->fds);
-  trees->fds = NULL;
-  trees->len = 0;
+void hd_sources_clear(hd_sources *sources) {
+  for (size_t i = 0; i < sources->len; i++)
+    hd_closep(&sources->bind_trees[i]);
+  free(sources->bind_trees);
+  free(sources->rootfs);
+  *sources = (hd_sources){0};
 }
 
 /* "remount": change the flags of what is already mounted there. */
@@ -355,7 +375,7 @@ static int remount_existing(int root_fd, const oci_mount *m,
   return apply_propagation(target, o->propagation, what, err);
 }
 
-static int mount_one(const oci_spec *spec, int root_fd, hd_bind_trees *binds,
+static int mount_one(const oci_spec *spec, int root_fd, hd_sources *sources,
                      size_t i, hd_error_t *err) {
   const oci_mount *m = &spec->mounts[i];
   cleanup_free char *what = xasprintf("mounts[%zu] (%s)", i, m->destination);
@@ -378,7 +398,8 @@ static int mount_one(const oci_spec *spec, int root_fd, hd_bind_trees *binds,
     return target < 0 ? -1 : hd_mount_cgroup(spec, target, o.set, what, err);
   }
   hd_create_kind kind;
-  cleanup_close int src = make_source(m, &o, &binds->fds[i], &kind, what, err);
+  cleanup_close int src =
+      make_source(m, &o, &sources->bind_trees[i], &kind, what, err);
   bool dir_only =
       !o.bind && (is_type(m->type, "proc") || is_type(m->type, "sysfs"));
   cleanup_close int target =
@@ -437,41 +458,68 @@ static int make_rootfs_parent_private(const char *rootfs, hd_error_t *err) {
   return 0;
 }
 
+/* The rootfs directory, opened in our own mount namespace (the runtime's
+ * fd belongs to the host's, which open_tree and pivot_root refuse) and
+ * accepted only if it is the directory the overlay judged. */
+static int open_judged_rootfs(const hd_sources *sources, hd_error_t *err) {
+  struct stat st;
+  cleanup_close int fd =
+      hd_openat2(AT_FDCWD, sources->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0 || fstat(fd, &st) < 0)
+    return hd_error_set(err, errno, "opening the rootfs %s", sources->rootfs);
+  if (st.st_dev != sources->rootfs_dev || st.st_ino != sources->rootfs_ino)
+    return hd_error_set(err, EXDEV,
+                        "the rootfs %s is no longer the directory that was "
+                        "checked",
+                        sources->rootfs);
+  return hd_steal_fd(&fd);
+}
+
 /* Before the self-bind, / gets the asked propagation (default rprivate), so
  * a slave still receives host mounts and nothing leaks back. The asked
  * propagation is applied again to the rootfs mount after the bind: a bind
- * of a private parent is private, and an unbindable / could not be bound. */
-static int bind_rootfs(const char *rootfs, unsigned long prop,
+ * of a private parent is private, and an unbindable / could not be bound.
+ * Returns the bind's root, the fd every later step works from. */
+static int bind_rootfs(const hd_sources *sources, unsigned long prop,
                        hd_error_t *err) {
+  const char *what = "binding the rootfs to itself";
   unsigned long before =
       (prop & MS_UNBINDABLE) ? MS_PRIVATE | (prop & MS_REC) : prop;
   if (mount(NULL, "/", NULL, before, NULL) < 0)
     return hd_error_set(err, errno, "setting the propagation of /");
-  if ((prop & MS_SHARED) && make_rootfs_parent_private(rootfs, err) < 0)
+  if ((prop & MS_SHARED) &&
+      make_rootfs_parent_private(sources->rootfs, err) < 0)
     return -1;
-  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return hd_error_set(err, errno, "binding the rootfs %s to itself", rootfs);
+  cleanup_close int dir = open_judged_rootfs(sources, err);
+  cleanup_close int tree =
+      dir < 0 ? -1 : hd_clone_tree(dir, "", true, what, err);
+  if (tree < 0 || hd_attach_mount(tree, dir, what, err) < 0)
+    return -1;
   if ((prop & (MS_SHARED | MS_SLAVE | MS_UNBINDABLE)) &&
-      mount(NULL, rootfs, NULL, prop, NULL) < 0)
-    return hd_error_set(err, errno, "linux.rootfsPropagation on %s", rootfs);
-  return 0;
+      apply_propagation(tree, prop, "linux.rootfsPropagation", err) < 0)
+    return -1;
+  return hd_steal_fd(&tree);
 }
 
-int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
-                      hd_bind_trees *binds, hd_error_t *err) {
+int hd_rootfs_prepare(const oci_spec *spec, hd_sources *sources,
+                      hd_error_t *err) {
   unsigned long prop;
-  if (rootfs_propagation(spec, &prop, err) < 0 ||
-      bind_rootfs(rootfs, prop, err) < 0)
+  if (rootfs_propagation(spec, &prop, err) < 0)
     return hd_error_wrap(err, "preparing the rootfs");
-  cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int root_fd = bind_rootfs(sources, prop, err);
   if (root_fd < 0)
-    return hd_error_set(err, errno, "opening the rootfs %s", rootfs);
-  if (binds->len != spec->mounts_len)
+    return hd_error_wrap(err, "preparing the rootfs");
+  if (sources->len != spec->mounts_len)
     return hd_error_set(err, EINVAL, "the bind trees do not match the mounts");
   for (size_t i = 0; i < spec->mounts_len; i++)
-    if (mount_one(spec, root_fd, binds, i, err) < 0)
+    if (mount_one(spec, root_fd, sources, i, err) < 0)
       return -1;
-  return hd_devices_setup(spec, root_fd, dev_is_fresh_mount(spec), err);
+  if (hd_devices_setup(spec, root_fd, dev_is_fresh_mount(spec), err) < 0)
+    return -1;
+  if (fchdir(root_fd) < 0)
+    return hd_error_set(err, errno, "entering the rootfs");
+  return 0;
 }
 
 /* pivot_root(".", ".") stacks the old root on top of the new one at "/";
@@ -640,8 +688,6 @@ int hd_rootfs_pivot_and_finish(const oci_spec *spec, const char *rootfs,
   unsigned long prop;
   if (rootfs_propagation(spec, &prop, err) < 0)
     return -1;
-  if (chdir(rootfs) < 0)
-    return hd_error_set(err, errno, "chdir to the rootfs %s", rootfs);
   if ((no_pivot ? move_into_cwd(err)
                 : pivot_into_cwd((prop & MS_SHARED) != 0, err)) < 0)
     return hd_error_wrap(err, "entering the rootfs %s", rootfs);

@@ -51,6 +51,8 @@ struct hd_host_facts {
   /* bind sources, by fd */
   hd_fact_source *sources;
   size_t sources_len;
+  /* root.path, opened the same way (path NULL: not gathered) */
+  hd_fact_source root;
 };
 
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path);

@@ -48,6 +48,11 @@ void hd_host_facts_set_state_root(hd_host_facts *f, const char *root);
 int hd_host_facts_source_fd(const hd_host_facts *f, const char *path,
                             int *open_errno);
 
+/* The same for root.path (opened relative to the bundle). */
+int hd_host_facts_root_fd(const hd_host_facts *f, int *open_errno);
+/* root.path as opened: the real path of the directory. */
+void hd_host_facts_set_root(hd_host_facts *f, const char *real_path);
+
 /* create/run. Refusal: returns -1 with
  * "refused by policy (<rule>): <field> <why>". */
 int hd_overlay_spec(const oci_spec *in, const hd_policy *policy,

@@ -115,3 +115,26 @@ swap_loop() {
   strict_checks || return 0
   ((mounted == 0))
 }
+
+# Not run against runc: it would create its mount points (/proc, /dev...)
+# inside the host directory it was given as the rootfs.
+@test "root.path naming a host system directory is refused" {
+  hardened_only "runc would write its mount points into the host's directories"
+  local dir
+  for dir in /usr /run /etc /var/lib /lib /sys/fs "$ROOT"; do
+    update_config '.root.path = $p' --arg p "$dir"
+    run hd create --bundle "$BUNDLE" "$CID" </dev/null
+    echo "# $dir: $output"
+    assert_output --partial "root.path"
+    expect_refused root-path
+  done
+}
+
+@test "root.path: a rootfs symlinked to the host's /usr is refused" {
+  hardened_only "runc would write its mount points into the host's /usr"
+  rm -rf "$BUNDLE/rootfs"
+  ln -s /usr "$BUNDLE/rootfs"
+  run hd create --bundle "$BUNDLE" "$CID" </dev/null
+  assert_output --partial "root.path /usr is, holds or lies in the host's /usr"
+  expect_refused root-path
+}

@@ -381,6 +381,18 @@ static void test_mount_refusals(void) {
                    "rbind,rrw,rexec", "rbind,rw,exec");
     done(&r);
   }
+  /* root.path: the host-path rules of a bind source, and system dirs */
+  expect_refusal("\"path\":\"rootfs\"", "\"path\":\"/run\"", NULL,
+                 "refused by policy (root-path): root.path /run is, holds or "
+                 "lies in the host's /run");
+  expect_refusal("\"path\":\"rootfs\"", "\"path\":\"/usr/lib/x\"", NULL,
+                 "refused by policy (root-path): root.path /usr/lib/x is, holds "
+                 "or lies in the host's /usr");
+  expect_refusal("\"path\":\"rootfs\"", "\"path\":\"/etc/x\"", NULL,
+                 "refused by policy (root-path): root.path /etc/x exposes the "
+                 "host's /etc");
+  expect_ok("\"path\":\"rootfs\"",
+            "\"path\":\"/var/lib/docker/overlay2/x/merged\"", NULL);
   /* volumes live below /var/lib/docker: allowed */
   expect_ok("\"source\":\"/srv/data\"",
             "\"source\":\"/var/lib/docker/volumes/v/_data\"", NULL);
