@@ -281,6 +281,8 @@ static int make_source(const oci_mount *m, const mount_opts *o, int *bind_tree,
                        hd_error_t *err) {
   struct stat st;
   *kind = HD_CREATE_DIR;
+  /* No fallback: a sysfs refused in a user namespace without its own
+   * network namespace is an error, not a bind of the host's /sys. */
   if (!o->bind)
     return hd_fresh_mount(m->type, m->source, o->data, what, err);
   if (*bind_tree < 0)

@@ -208,3 +208,33 @@ mount_opts() {
   assert_success
   assert_output inside
 }
+
+@test "user namespace: a refused sysfs is an error, never the host's /sys" {
+  hardened_only "hardened's policy key and error text"
+  echo '{"allow_host_network": true}' >"$BATS_TEST_TMPDIR/policy.json"
+  HD_GLOBAL_FLAGS=(--policy "$BATS_TEST_TMPDIR/policy.json")
+  update_config '.linux.namespaces = [.linux.namespaces[]
+        | select(.type != "network")] + [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .process.user = {uid: 1000, gid: 1000}'
+  set_args ls /sys/class/net
+  run hd run --bundle "$BUNDLE" "$CID"
+  echo "$output"
+  assert_failure
+  assert_output --partial "(/sys)"
+  refute_output --partial "eth"
+}
+
+@test "user namespace: a spec device is the host's node, bound" {
+  update_config '.linux.namespaces += [{type: "user"}]
+    | .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+    | .process.user = {uid: 1000, gid: 1000}
+    | .linux.devices = [{path: "/dev/zero", type: "c", major: 1, minor: 5,
+                         fileMode: 438}]'
+  set_args sh -c 'grep " /dev/zero " /proc/self/mountinfo; head -c 3 /dev/zero | wc -c'
+  run -0 hd run --bundle "$BUNDLE" "$CID"
+  assert_line --partial " /dev/zero "
+  assert_line 3
+}
