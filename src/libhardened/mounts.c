@@ -26,7 +26,8 @@ typedef struct {
   unsigned long rset, rclear; /* "rro", "rnosuid"...: every submount too */
   unsigned long propagation;  /* MS_SHARED... plus MS_REC; 0 = untouched */
   bool bind, recursive, remount;
-  char *data; /* what the filesystem itself parses: "mode=755,size=1m" */
+  bool copy_up; /* tmpcopyup: the tmpfs starts with the image's files */
+  char *data;   /* what the filesystem itself parses: "mode=755,size=1m" */
 } mount_opts;
 
 static void mount_opts_clear(mount_opts *o) {
@@ -114,7 +115,7 @@ static void parse_mount_options(const oci_mount *m, mount_opts *o) {
     } else if (strcmp(opt, "remount") == 0) {
       o->remount = true;
     } else if (strcmp(opt, "tmpcopyup") == 0) {
-      hd_debug("mount %s: ignoring tmpcopyup", m->destination);
+      o->copy_up = true;
     } else {
       /* sync, dirsync, mand... are superblock flags: fsconfig takes them
        * as plain flags, like any filesystem-specific option. */
@@ -407,6 +408,11 @@ static int mount_one(const oci_spec *spec, int root_fd, hd_sources *sources,
   cleanup_close int target =
       src < 0 ? -1
               : open_target(root_fd, m->destination, kind, dir_only, what, err);
+  if (target >= 0 && o.copy_up && !is_type(m->type, "tmpfs"))
+    return hd_error_set(err, EINVAL, "%s: tmpcopyup applies to tmpfs only",
+                        what);
+  if (target >= 0 && o.copy_up && hd_tmpfs_copy_up(target, src, what, err) < 0)
+    return -1;
   /* A bind's flags were set when its tree was cloned. */
   if (target < 0 || (!o.bind && apply_flags(src, &o, what, err) < 0) ||
       hd_attach_mount(src, target, what, err) < 0)

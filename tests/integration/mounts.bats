@@ -238,3 +238,29 @@ mount_opts() {
   assert_line --partial " /dev/zero "
   assert_line 3
 }
+
+@test "tmpcopyup: the tmpfs starts with the image's files, symlinks kept as links" {
+  mkdir -p "$BUNDLE/rootfs/opt/app/sub"
+  echo from-image >"$BUNDLE/rootfs/opt/app/sub/file"
+  chmod 640 "$BUNDLE/rootfs/opt/app/sub/file"
+  chown 65534:65534 "$BUNDLE/rootfs/opt/app/sub/file"
+  ln -s /etc/hostname "$BUNDLE/rootfs/opt/app/link"
+  add_mount /opt/app tmpfs tmpfs tmpcopyup mode=755
+  set_args sh -c 'cat /opt/app/sub/file; stat -c "%a %u" /opt/app/sub/file
+    readlink /opt/app/link; echo new >>/opt/app/sub/file && echo appended'
+  run -0 hd run --bundle "$BUNDLE" "$CID"
+  assert_line -n 0 from-image
+  assert_line -n 1 "640 65534"
+  assert_line -n 2 /etc/hostname
+  assert_line -n 3 appended
+  # The image itself is untouched.
+  assert_equal "$(cat "$BUNDLE/rootfs/opt/app/sub/file")" from-image
+}
+
+@test "tmpcopyup on a mount that is not tmpfs is an error" {
+  mkdir "$BATS_TEST_TMPDIR/vol"
+  add_mount /opt/app bind "$BATS_TEST_TMPDIR/vol" rbind ro tmpcopyup
+  run hd run --bundle "$BUNDLE" "$CID"
+  assert_failure
+  assert_output --partial "tmpcopyup applies to tmpfs only"
+}
