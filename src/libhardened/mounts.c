@@ -378,6 +378,17 @@ static int remount_existing(int root_fd, const oci_mount *m,
   return apply_propagation(target, o->propagation, what, err);
 }
 
+static bool is_dev(const char *dest) {
+  return strcmp(dest, "/dev") == 0 || strcmp(dest, "/dev/") == 0;
+}
+
+/* A fresh /dev asked read-only is filled first (/dev/pts, /dev/shm, the
+ * nodes and symlinks), and made read-only at the end, as runc does. */
+static bool dev_ro_deferred(const oci_mount *m, const mount_opts *o) {
+  return is_dev(m->destination) && !o->bind && !o->remount &&
+         ((o->set | o->rset) & MS_RDONLY);
+}
+
 static int mount_one(const oci_spec *spec, int root_fd, hd_sources *sources,
                      size_t i, hd_error_t *err) {
   const oci_mount *m = &spec->mounts[i];
@@ -413,11 +424,35 @@ static int mount_one(const oci_spec *spec, int root_fd, hd_sources *sources,
                         what);
   if (target >= 0 && o.copy_up && hd_tmpfs_copy_up(target, src, what, err) < 0)
     return -1;
+  if (dev_ro_deferred(m, &o)) {
+    o.set &= ~MS_RDONLY;
+    o.rset &= ~MS_RDONLY;
+  }
   /* A bind's flags were set when its tree was cloned. */
   if (target < 0 || (!o.bind && apply_flags(src, &o, what, err) < 0) ||
       hd_attach_mount(src, target, what, err) < 0)
     return -1;
   return apply_propagation(src, o.propagation, what, err);
+}
+
+static int finish_readonly_dev(const oci_spec *spec, int root_fd,
+                               hd_error_t *err) {
+  bool ro = false;
+  for (size_t i = 0; i < spec->mounts_len; i++) {
+    mount_opts o;
+    parse_mount_options(&spec->mounts[i], &o);
+    if (is_dev(spec->mounts[i].destination))
+      ro = dev_ro_deferred(&spec->mounts[i], &o);
+    mount_opts_clear(&o);
+  }
+  if (!ro)
+    return 0;
+  cleanup_close int dev =
+      open_target(root_fd, "/dev", HD_CREATE_NONE, true, "/dev", err);
+  if (dev < 0 ||
+      hd_set_mount_flags(dev, MS_RDONLY, 0, false, "read-only /dev", err) < 0)
+    return -1;
+  return 0;
 }
 
 /* The nodes and symlinks only go into a /dev the spec mounted fresh: a
@@ -426,8 +461,7 @@ static int mount_one(const oci_spec *spec, int root_fd, hd_sources *sources,
 static bool dev_is_fresh_mount(const oci_spec *spec) {
   bool fresh = false;
   for (size_t i = 0; i < spec->mounts_len; i++) {
-    const char *d = spec->mounts[i].destination;
-    if (strcmp(d, "/dev") != 0 && strcmp(d, "/dev/") != 0)
+    if (!is_dev(spec->mounts[i].destination))
       continue;
     mount_opts o;
     parse_mount_options(&spec->mounts[i], &o);
@@ -523,7 +557,8 @@ int hd_rootfs_prepare(const oci_spec *spec, hd_sources *sources,
   for (size_t i = 0; i < spec->mounts_len; i++)
     if (mount_one(spec, root_fd, sources, i, err) < 0)
       return -1;
-  if (hd_devices_setup(spec, root_fd, dev_is_fresh_mount(spec), err) < 0)
+  if (hd_devices_setup(spec, root_fd, dev_is_fresh_mount(spec), err) < 0 ||
+      finish_readonly_dev(spec, root_fd, err) < 0)
     return -1;
   if (fchdir(root_fd) < 0)
     return hd_error_set(err, errno, "entering the rootfs");

@@ -264,3 +264,26 @@ mount_opts() {
   assert_failure
   assert_output --partial "tmpcopyup applies to tmpfs only"
 }
+
+@test "a /tmp asked with mode=755 gets 755 (still noexec, nosuid, nodev)" {
+  update_config '(.mounts[] | select(.destination == "/tmp") | .options) =
+    ["nosuid", "nodev", "mode=755"]'
+  set_args sh -c 'stat -c %a /tmp; cat /proc/mounts'
+  run -0 hd run --bundle "$BUNDLE" "$CID"
+  # runc 1.1.5 shows 1777 here: recorded, not asserted.
+  if ! is_hardened; then echo "# ${HARDENED_BINARY##*/}: ${lines[0]}"; return 0; fi
+  assert_line -n 0 755
+  [[ ,$(mount_opts /tmp), == *,noexec,* ]]
+}
+
+@test "a read-only /dev: /dev/pts, /dev/shm and the nodes are there, /dev is ro" {
+  update_config '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]'
+  set_args sh -c 'cat /proc/mounts; test -c /dev/null && echo null
+    test -d /dev/pts && echo pts; touch /dev/new 2>/dev/null; echo touch=$?'
+  run -0 hd run --bundle "$BUNDLE" "$CID"
+  [[ ,$(mount_opts /dev), == *,ro,* ]]
+  [[ $(awk '$2 == "/dev/pts" {print $3}' <<<"$output") == devpts ]]
+  assert_line null
+  assert_line pts
+  refute_line touch=0
+}
