@@ -182,7 +182,7 @@ static int root_path(hd_ov *c, oci_spec *s) {
   const hd_fact_source *fact = c->host ? &c->host->root : NULL;
   /* Not opened (it will fail in setup, with the reason), or no facts at
    * all (tests): only an absolute path can be judged. */
-  if (fact && fact->path && fact->fd < 0)
+  if (fact && fact->path && fact->open_errno != 0)
     return 0;
   bool judged = fact && fact->path;
   if (!judged && s->root->path[0] != '/')

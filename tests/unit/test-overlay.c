@@ -418,6 +418,33 @@ static void test_mount_refusals(void) {
                  "the read-only root");
 }
 
+/* root.path judged on the real path host-facts read from its fd. */
+static void check_root_fact(const char *real, const char *refusal) {
+  oci_spec *in = parse(hostile);
+  hd_policy *p = policy(NULL);
+  hd_host_facts *f = facts();
+  hd_host_facts_set_root(f, real);
+  result r = {0};
+  r.rc = hd_overlay_spec(in, p, f, &r.out, &r.ov, &r.err);
+  if (refusal)
+    CHECK_STR(r.err ? r.err->msg : NULL, refusal);
+  else
+    CHECK(r.rc == 0 && strcmp(r.out->root->path, real) == 0);
+  done(&r);
+  hd_host_facts_free(f);
+  hd_policy_free(p);
+  oci_spec_free(in);
+}
+
+static void test_root_path_facts(void) {
+  /* "rootfs" in the bundle, a symlink to the host's /usr */
+  check_root_fact("/usr", "refused by policy (root-path): root.path /usr is, "
+                          "holds or lies in the host's /usr");
+  check_root_fact("/", "refused by policy (root-path): root.path / is, holds "
+                       "or lies in the host's /usr");
+  check_root_fact("/var/lib/docker/overlay2/x/merged", NULL);
+}
+
 static void test_devices_hooks_sysctls(void) {
   expect_refusal("\"maskedPaths\"",
                  "\"devices\":[{\"path\":\"/dev/sda\",\"type\":\"b\","
@@ -757,6 +784,7 @@ int main(void) {
   test_image_and_userns_facts();
   test_namespaces();
   test_mount_refusals();
+  test_root_path_facts();
   test_devices_hooks_sysctls();
   test_pids();
   test_update();
