@@ -80,13 +80,13 @@ mountinfo_opts() {
   [[ ,$opts, == *,ro,* && ,$opts, == *,noexec,* && ,$opts, == *,nosuid,* ]]
 }
 
-# swap_loop DIR: until killed, DIR is a real directory, then a symlink to
-# the host's /etc, then the directory again.
+# swap_loop DIR TARGET: until killed, DIR is a real directory, then a
+# symlink to the host's TARGET, then the directory again.
 swap_loop() {
-  local dir=$1
+  local dir=$1 target=$2
   while :; do
     mv -T "$dir" "$dir.off" 2>/dev/null
-    ln -s /etc "$dir" 2>/dev/null
+    ln -s "$target" "$dir" 2>/dev/null
     rm -f "$dir" 2>/dev/null
     mv -T "$dir.off" "$dir" 2>/dev/null
   done
@@ -100,7 +100,7 @@ swap_loop() {
   update_config '.mounts += [{destination: "/data", type: "bind", source: $s,
       options: ["rbind", "ro"]}]' --arg s "$src"
   set_args ls /data
-  swap_loop "$src" &
+  swap_loop "$src" /etc &
   RACER=$!
   for ((i = 0; i < 40; i++)); do
     run hd run --bundle "$BUNDLE" "$CID-$i" </dev/null
@@ -137,4 +137,25 @@ swap_loop() {
   run hd create --bundle "$BUNDLE" "$CID" </dev/null
   assert_output --partial "root.path /usr is, holds or lies in the host's /usr"
   expect_refused root-path
+}
+
+@test "a rootfs swapped for a symlink to /usr is never entered" {
+  hardened_only "runc would write its mount points into the host's /usr"
+  local i entered=0
+  set_args ls /
+  swap_loop "$BUNDLE/rootfs" /usr &
+  RACER=$!
+  for ((i = 0; i < 30; i++)); do
+    run hd run --bundle "$BUNDLE" "$CID-$i" </dev/null
+    [[ $output == *include* ]] && entered=$((entered + 1))
+    HD_TIMEOUT=10 hd delete -f "$CID-$i" >/dev/null 2>&1 || true
+  done
+  kill "$RACER"
+  wait "$RACER" || true
+  RACER=
+  # The racer may have left the rootfs moved away: put it back.
+  [[ -d $BUNDLE/rootfs ]] || { rm -f "$BUNDLE/rootfs"; mv -T "$BUNDLE/rootfs.off" "$BUNDLE/rootfs"; }
+  echo "# the host's /usr entered in $entered of 30 runs"
+  ((entered == 0))
+  [[ ! -e /usr/proc && ! -e /usr/dev ]]
 }

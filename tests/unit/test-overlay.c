@@ -385,9 +385,10 @@ static void test_mount_refusals(void) {
   expect_refusal("\"path\":\"rootfs\"", "\"path\":\"/run\"", NULL,
                  "refused by policy (root-path): root.path /run is, holds or "
                  "lies in the host's /run");
-  expect_refusal("\"path\":\"rootfs\"", "\"path\":\"/usr/lib/x\"", NULL,
-                 "refused by policy (root-path): root.path /usr/lib/x is, holds "
-                 "or lies in the host's /usr");
+  expect_refusal(
+      "\"path\":\"rootfs\"", "\"path\":\"/usr/lib/x\"", NULL,
+      "refused by policy (root-path): root.path /usr/lib/x is, holds "
+      "or lies in the host's /usr");
   expect_refusal("\"path\":\"rootfs\"", "\"path\":\"/etc/x\"", NULL,
                  "refused by policy (root-path): root.path /etc/x exposes the "
                  "host's /etc");
