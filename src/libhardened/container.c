@@ -327,6 +327,9 @@ static int spawn_init(hd_create_ctx *ctx, hd_error_t *err) {
   ctx->pid = pid;
   close(ctx->sync_init);
   ctx->sync_init = -1;
+  /* The init has its own copies of the bind trees: ours would keep its
+   * mounts referenced from the host for as long as `run` waits. */
+  hd_sources_clear(&ctx->sources);
   return 0;
 }
 
