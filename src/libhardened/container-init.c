@@ -135,7 +135,7 @@ static int build_container(hd_create_ctx *ctx, hd_error_t *err) {
                         "linux.namespaces: a mount namespace is required");
   if (set_names(spec, err) < 0)
     return -1;
-  if (hd_rootfs_prepare(spec, ctx->rootfs, err) < 0)
+  if (hd_rootfs_prepare(spec, &ctx->sources, err) < 0)
     return -1;
   if (has_runtime_hooks(spec) && request_runtime_hooks(ctx, err) < 0)
     return -1;

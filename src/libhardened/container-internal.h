@@ -5,6 +5,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "mounts.h"
 #include "overlay.h"
 #include "seccomp.h"
 #include "spec.h"
@@ -39,6 +40,8 @@ typedef struct {
   char *cgroup_path;
   hd_cgroup *cgroup;
   hd_seccomp_prog seccomp; /* linux.seccomp, compiled before the clone */
+  /* the spec's binds, cloned before the clone (mounts.h) */
+  hd_sources sources;
   int root_fd;  /* --root */
   int state_fd; /* the container's state dir, flock()ed by the runtime */
   int init_dir_fd; /* O_PATH to the same dir, a separate open file so the

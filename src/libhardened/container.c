@@ -123,6 +123,9 @@ static int harden_spec(hd_create_ctx *ctx, oci_spec *requested,
   if (rc == 0)
     rc = hd_overlay_spec(requested, policy, facts, &ctx->spec, &ctx->overrides,
                          err);
+  /* From the fds the overlay judged, while they are still open. */
+  if (rc == 0)
+    rc = hd_sources_prepare(ctx->spec, facts, &ctx->sources, err);
   hd_host_facts_free(facts);
   hd_policy_free(policy);
   if (rc == 0) {
@@ -132,20 +135,12 @@ static int harden_spec(hd_create_ctx *ctx, oci_spec *requested,
   return rc;
 }
 
+/* The directory the overlay judged (root-path), opened once with the host
+ * facts: its real path, not a second lookup of root.path. */
 static int resolve_rootfs(hd_create_ctx *ctx, hd_error_t *err) {
-  const char *root = ctx->spec->root->path;
-  cleanup_free char *joined =
-      root[0] == '/' ? xstrdup(root) : xasprintf("%s/%s", ctx->bundle, root);
-  char resolved[PATH_MAX];
-  if (realpath(joined, resolved) == NULL)
-    return hd_error_set(err, errno, "root.path: %s", joined);
-  struct stat st;
-  if (stat(resolved, &st) < 0 || !S_ISDIR(st.st_mode))
-    return hd_error_set(err, 0, "root.path: %s is not a directory", joined);
-  if (strcmp(resolved, "/") == 0)
-    return hd_error_set(err, 0, "root.path: %s resolves to the host's /",
-                        joined);
-  ctx->rootfs = xstrdup(resolved);
+  if (ctx->sources.rootfs == NULL)
+    return hd_error_set(err, 0, "root.path: not opened");
+  ctx->rootfs = xstrdup(ctx->sources.rootfs);
   return 0;
 }
 
@@ -332,6 +327,9 @@ static int spawn_init(hd_create_ctx *ctx, hd_error_t *err) {
   ctx->pid = pid;
   close(ctx->sync_init);
   ctx->sync_init = -1;
+  /* The init has its own copies of the bind trees: ours would keep its
+   * mounts referenced from the host for as long as `run` waits. */
+  hd_sources_clear(&ctx->sources);
   return 0;
 }
 
@@ -446,6 +444,7 @@ static void create_ctx_clear(hd_create_ctx *ctx) {
   free(ctx->cgroup_path);
   hd_cgroup_free(ctx->cgroup);
   hd_seccomp_prog_clear(&ctx->seccomp);
+  hd_sources_clear(&ctx->sources);
   const int fds[] = {ctx->root_fd,    ctx->state_fd,         ctx->init_dir_fd,
                      ctx->console_fd, ctx->console_proxy_fd, ctx->sync_runtime,
                      ctx->sync_init};

@@ -1,6 +1,8 @@
-/* Device nodes and the /dev symlinks. mknod is refused in a user
- * namespace; there the host's node is bound onto an empty file instead,
- * after checking it is the device that was asked for. */
+/* Device nodes and the /dev symlinks. mknod is never permitted in a user
+ * namespace: a spec with one gets the host's nodes bound onto empty
+ * files, each checked to be the device that was asked for. That is
+ * decided from the spec, up front; a mknod refused anywhere else is an
+ * error, never a reason to bind host nodes instead. */
 #define _GNU_SOURCE
 #include "log.h"
 #include "safe-path.h"
@@ -39,14 +41,13 @@ static int bind_host_node(int parent_fd, const char *name, const device_node *d,
                         "%s: exists and is not the device asked for", what);
   cleanup_close int host = hd_clone_tree(AT_FDCWD, d->path, false, what, err);
   if (host < 0)
-    return hd_error_wrap(err, "mknod is not permitted and the host node "
-                              "cannot be bound");
+    return hd_error_wrap(err, "binding the host's node (user namespace)");
   if (fstat(host, &st) < 0 || !is_node(&st, d))
     return hd_error_set(err, ENODEV,
                         "%s: the host's %s is not the device "
                         "asked for",
                         what, d->path);
-  hd_debug("%s: mknod not permitted, bound the host's node", what);
+  hd_debug("%s: user namespace, bound the host's node", what);
   return hd_attach_mount(host, file, what, err);
 }
 
@@ -72,8 +73,8 @@ static int set_node_owner_and_mode(int parent_fd, const char *name,
   return 0;
 }
 
-static int create_device(int root_fd, const device_node *d, const char *what,
-                         hd_error_t *err) {
+static int create_device(int root_fd, const device_node *d, bool bind_nodes,
+                         const char *what, hd_error_t *err) {
   const char *slash = strrchr(d->path, '/');
   const char *name = slash ? slash + 1 : d->path;
   cleanup_free char *dir =
@@ -86,16 +87,19 @@ static int create_device(int root_fd, const device_node *d, const char *what,
       hd_resolve_in_root(root_fd, dir, HD_CREATE_DIR, false, err);
   if (parent < 0)
     return hd_error_wrap(err, "%s", what);
-  if (mknodat(parent, name, d->format | 0600, d->rdev) == 0)
-    return set_node_owner_and_mode(parent, name, d, what, err);
-  if (errno == EPERM && d->format != S_IFIFO)
+  /* A FIFO is no device: mknod makes one in a user namespace too. */
+  bool bind = bind_nodes && d->format != S_IFIFO;
+  if (bind && faccessat(parent, name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
     return bind_host_node(parent, name, d, what, err);
-  if (errno != EEXIST)
+  if (!bind && mknodat(parent, name, d->format | 0600, d->rdev) == 0)
+    return set_node_owner_and_mode(parent, name, d, what, err);
+  if (!bind && errno != EEXIST)
     return hd_error_set(err, errno, "%s: mknod", what);
   /* Already there (a bound /dev, or the image's): accept it only if it is
-   * the same device, and leave its owner and mode alone. */
+   * the same device, and leave its owner and mode alone. An empty file
+   * is where an earlier run in a user namespace bound the node. */
   struct stat st;
-  if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+  if (bind && fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
       S_ISREG(st.st_mode) && st.st_size == 0)
     return bind_host_node(parent, name, d, what, err);
   if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !is_node(&st, d))
@@ -114,7 +118,7 @@ static bool spec_lists_path(const oci_linux *lnx, const char *path) {
 }
 
 static int create_default_devices(const oci_linux *lnx, int root_fd,
-                                  hd_error_t *err) {
+                                  bool bind_nodes, hd_error_t *err) {
   static const struct {
     const char *path;
     unsigned int major, minor;
@@ -130,14 +134,14 @@ static int create_default_devices(const oci_linux *lnx, int root_fd,
                      0};
     cleanup_free char *what = xasprintf("default device %s", d.path);
     if (!spec_lists_path(lnx, d.path) &&
-        create_device(root_fd, &d, what, err) < 0)
+        create_device(root_fd, &d, bind_nodes, what, err) < 0)
       return -1;
   }
   return 0;
 }
 
 static int create_spec_devices(const oci_linux *lnx, int root_fd,
-                               hd_error_t *err) {
+                               bool bind_nodes, hd_error_t *err) {
   for (size_t i = 0; lnx && i < lnx->devices_len; i++) {
     const oci_device *s = &lnx->devices[i];
     device_node d = {s->path,
@@ -151,7 +155,7 @@ static int create_spec_devices(const oci_linux *lnx, int root_fd,
     cleanup_free char *what = xasprintf("linux.devices[%zu] (%s)", i, s->path);
     if (strchr("cbup", s->type) == NULL || s->type == '\0')
       return hd_error_set(err, EINVAL, "%s: unknown type '%c'", what, s->type);
-    if (create_device(root_fd, &d, what, err) < 0)
+    if (create_device(root_fd, &d, bind_nodes, what, err) < 0)
       return -1;
   }
   return 0;
@@ -178,13 +182,23 @@ static int create_dev_symlinks(int root_fd, hd_error_t *err) {
   return 0;
 }
 
+/* A new user namespace, or one joined by path. */
+static bool in_user_namespace(const oci_linux *lnx) {
+  for (size_t i = 0; lnx && i < lnx->namespaces_len; i++)
+    if (lnx->namespaces[i].type == OCI_NS_USER)
+      return true;
+  return false;
+}
+
 int hd_devices_setup(const oci_spec *spec, int root_fd, bool dev_is_fresh,
                      hd_error_t *err) {
+  bool bind_nodes = in_user_namespace(spec->linux_);
   if (!dev_is_fresh)
     hd_debug("/dev is not a fresh mount: no default devices or symlinks");
-  if (dev_is_fresh && create_default_devices(spec->linux_, root_fd, err) < 0)
+  if (dev_is_fresh &&
+      create_default_devices(spec->linux_, root_fd, bind_nodes, err) < 0)
     return -1;
-  if (create_spec_devices(spec->linux_, root_fd, err) < 0)
+  if (create_spec_devices(spec->linux_, root_fd, bind_nodes, err) < 0)
     return -1;
   return dev_is_fresh ? create_dev_symlinks(root_fd, err) : 0;
 }

@@ -7,6 +7,7 @@
 #include "rlimits.h"
 #include "state-dir.h"
 #include "utils.h"
+#include "safe-path.h"
 
 #include "hooks.h"
 
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -31,7 +33,19 @@ static const char *const proc_ns_name[OCI_NS__COUNT] = {
 };
 
 hd_host_facts *hd_host_facts_new(void) {
-  return xcalloc(1, sizeof(hd_host_facts));
+  hd_host_facts *f = xcalloc(1, sizeof(hd_host_facts));
+  f->root.fd = -1;
+  return f;
+}
+
+void hd_host_facts_set_root(hd_host_facts *f, const char *real_path) {
+  free(f->root.path);
+  f->root.path = xstrdup(real_path);
+}
+
+int hd_host_facts_root_fd(const hd_host_facts *f, int *open_errno) {
+  *open_errno = f && f->root.path ? f->root.open_errno : ENOENT;
+  return f ? f->root.fd : -1;
 }
 
 void hd_host_facts_add_host_ns(hd_host_facts *f, oci_namespace_type type,
@@ -163,9 +177,27 @@ const hd_fact_device *hd_facts_device(const hd_host_facts *f,
   return NULL;
 }
 
+int hd_host_facts_source_fd(const hd_host_facts *f, const char *path,
+                            int *open_errno) {
+  for (size_t i = 0; f && i < f->sources_len; i++)
+    if (strcmp(f->sources[i].path, path) == 0) {
+      *open_errno = f->sources[i].open_errno;
+      return f->sources[i].fd;
+    }
+  *open_errno = ENOENT;
+  return -1;
+}
+
 void hd_host_facts_free(hd_host_facts *f) {
   if (f == NULL)
     return;
+  for (size_t i = 0; i < f->sources_len; i++) {
+    free(f->sources[i].path);
+    hd_closep(&f->sources[i].fd);
+  }
+  free(f->sources);
+  free(f->root.path);
+  hd_closep(&f->root.fd);
   for (size_t i = 0; i < f->ns_paths_len; i++)
     free(f->ns_paths[i].path);
   for (size_t i = 0; i < f->paths_len; i++) {
@@ -326,10 +358,57 @@ static void gather_rlimits(hd_host_facts *f) {
   }
 }
 
-static void add_realpath(hd_host_facts *f, const char *path) {
-  char resolved[PATH_MAX];
-  if (path && !hd_facts_resolved(f, path) && realpath(path, resolved))
-    hd_host_facts_add_resolved(f, path, resolved);
+static void add_source(hd_host_facts *f, const char *path, int fd,
+                       int open_errno) {
+  f->sources =
+      xrealloc(f->sources, (f->sources_len + 1) * sizeof(hd_fact_source));
+  f->sources[f->sources_len++] = (hd_fact_source){
+      .path = xstrdup(path), .fd = fd, .open_errno = open_errno};
+}
+
+/* The source is opened once, here, as the runtime (host root, before any
+ * user namespace). Symlinks on the way are followed: whatever the walk
+ * ends on is the one object the overlay judges, by the real path the
+ * kernel reports for the fd, and the one setup mounts, from the fd. A
+ * racer swapping a symlink in can change which object that is, never
+ * make the overlay judge one and setup mount another. Magic links
+ * (/proc/PID/root...) are refused: they jump to other mount trees.
+ * Returns the fd, with its real path in real[PATH_MAX], or -errno. */
+static int open_source(const char *path, int flags, char *real) {
+  char link[32];
+  cleanup_close int fd = hd_openat2(AT_FDCWD, path, flags | O_PATH | O_CLOEXEC,
+                                    RESOLVE_NO_MAGICLINKS);
+  if (fd < 0)
+    return -errno;
+  ssize_t n = readlink(hd_fd_path(link, fd), real, PATH_MAX);
+  if (n <= 0 || n >= PATH_MAX || real[0] != '/')
+    return -ENAMETOOLONG;
+  real[n] = '\0';
+  return hd_steal_fd(&fd);
+}
+
+static void add_bind_source(hd_host_facts *f, const char *path) {
+  char real[PATH_MAX];
+  if (path == NULL || hd_facts_resolved(f, path))
+    return;
+  int fd = open_source(path, 0, real);
+  if (fd < 0) {
+    add_source(f, path, -1, -fd);
+    return;
+  }
+  hd_host_facts_add_resolved(f, path, real);
+  add_source(f, real, fd, 0);
+}
+
+/* Relative to the cwd, the bundle; a directory, or nothing. */
+static void gather_root(hd_host_facts *f, const oci_spec *s) {
+  char real[PATH_MAX];
+  if (s->root == NULL || s->root->path == NULL)
+    return;
+  int fd = open_source(s->root->path, O_DIRECTORY, real);
+  hd_host_facts_set_root(f, fd < 0 ? s->root->path : real);
+  f->root.fd = fd < 0 ? -1 : fd;
+  f->root.open_errno = fd < 0 ? -fd : 0;
 }
 
 static bool is_bind(const oci_mount *m) {
@@ -367,7 +446,7 @@ static void gather_hooks(hd_host_facts *f, const oci_hook *h, size_t n) {
 static void gather_paths(hd_host_facts *f, const oci_spec *s) {
   for (size_t i = 0; i < s->mounts_len; i++)
     if (is_bind(&s->mounts[i]))
-      add_realpath(f, s->mounts[i].source);
+      add_bind_source(f, s->mounts[i].source);
   const oci_hooks *h = s->hooks;
   if (h == NULL)
     return;
@@ -407,6 +486,7 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
     gather_paths(f, spec);
     gather_devices(f, spec->linux_);
     gather_image_dirs(f, spec);
+    gather_root(f, spec);
   }
   *out = f;
   return 0;

@@ -21,11 +21,13 @@
 #include <unistd.h>
 
 typedef struct {
-  unsigned long set;         /* MS_RDONLY, MS_NOSUID, ... to turn on */
-  unsigned long clear;       /* the same, asked to be off ("rw", "suid") */
-  unsigned long propagation; /* MS_SHARED... plus MS_REC; 0 = untouched */
+  unsigned long set;          /* MS_RDONLY, MS_NOSUID, ... to turn on */
+  unsigned long clear;        /* the same, asked to be off ("rw", "suid") */
+  unsigned long rset, rclear; /* "rro", "rnosuid"...: every submount too */
+  unsigned long propagation;  /* MS_SHARED... plus MS_REC; 0 = untouched */
   bool bind, recursive, remount;
-  char *data; /* what the filesystem itself parses: "mode=755,size=1m" */
+  bool copy_up; /* tmpcopyup: the tmpfs starts with the image's files */
+  char *data;   /* what the filesystem itself parses: "mode=755,size=1m" */
 } mount_opts;
 
 static void mount_opts_clear(mount_opts *o) {
@@ -82,14 +84,21 @@ static void append_data(mount_opts *o, const char *opt) {
   free(old);
 }
 
-static bool parse_flag_option(const char *opt, mount_opts *o) {
+static bool parse_flag_into(const char *opt, unsigned long *set,
+                            unsigned long *clear) {
   for (size_t i = 0; i < sizeof(flag_options) / sizeof(flag_options[0]); i++)
     if (strcmp(opt, flag_options[i].name) == 0) {
-      o->set = (o->set & ~flag_options[i].clear) | flag_options[i].set;
-      o->clear = (o->clear & ~flag_options[i].set) | flag_options[i].clear;
+      *set = (*set & ~flag_options[i].clear) | flag_options[i].set;
+      *clear = (*clear & ~flag_options[i].set) | flag_options[i].clear;
       return true;
     }
   return false;
+}
+
+/* "ro" or, with runtime-spec 1.1's leading r, "rro" for the whole tree. */
+static bool parse_flag_option(const char *opt, mount_opts *o) {
+  return parse_flag_into(opt, &o->set, &o->clear) ||
+         (opt[0] == 'r' && parse_flag_into(opt + 1, &o->rset, &o->rclear));
 }
 
 static void parse_mount_options(const oci_mount *m, mount_opts *o) {
@@ -106,7 +115,7 @@ static void parse_mount_options(const oci_mount *m, mount_opts *o) {
     } else if (strcmp(opt, "remount") == 0) {
       o->remount = true;
     } else if (strcmp(opt, "tmpcopyup") == 0) {
-      hd_debug("mount %s: ignoring tmpcopyup", m->destination);
+      o->copy_up = true;
     } else {
       /* sync, dirsync, mand... are superblock flags: fsconfig takes them
        * as plain flags, like any filesystem-specific option. */
@@ -268,35 +277,94 @@ static int open_target(int root_fd, const char *dest, hd_create_kind kind,
 }
 
 /* A detached mount for spec mount m; *kind says what its target must be. */
-static int make_source(const oci_mount *m, const mount_opts *o,
+static int make_source(const oci_mount *m, const mount_opts *o, int *bind_tree,
                        hd_create_kind *kind, const char *what,
                        hd_error_t *err) {
   struct stat st;
   *kind = HD_CREATE_DIR;
-  if (o->bind) {
-    if (m->source == NULL)
-      return hd_error_set(err, EINVAL, "%s: bind mount without a source", what);
-    if (o->data)
-      hd_debug("%s: a bind mount ignores options \"%s\"", what, o->data);
-    int fd = hd_clone_tree(AT_FDCWD, m->source, o->recursive, what, err);
-    if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode))
-      *kind = HD_CREATE_FILE;
-    return fd;
-  }
-  int fd = hd_fresh_mount(m->type, m->source, o->data, what, err);
-  if (fd >= 0 || !is_type(m->type, "sysfs") || err == NULL ||
-      (*err)->errno_value != EPERM)
-    return fd;
-  /* A user namespace without its own network namespace may not mount
-   * sysfs; the host's /sys, read-only, is the usual substitute. */
-  hd_debug("%s: sysfs refused, binding the host's /sys read-only", what);
-  hd_error_free(err);
-  cleanup_close int tree = hd_clone_tree(AT_FDCWD, "/sys", true, what, err);
-  if (tree < 0 ||
-      hd_set_mount_flags(tree, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0,
-                         true, what, err) < 0)
+  /* No fallback: a sysfs refused in a user namespace without its own
+   * network namespace is an error, not a bind of the host's /sys. */
+  if (!o->bind)
+    return hd_fresh_mount(m->type, m->source, o->data, what, err);
+  if (*bind_tree < 0)
+    return hd_error_set(err, EBADF, "%s: no prepared tree for the bind", what);
+  if (fstat(*bind_tree, &st) == 0 && !S_ISDIR(st.st_mode))
+    *kind = HD_CREATE_FILE;
+  return hd_steal_fd(bind_tree);
+}
+
+/* The recursive flags first, so that the plain ones, which only reach
+ * the top mount, have the last word there ("rro" with "rw"). */
+static int apply_flags(int mnt_fd, const mount_opts *o, const char *what,
+                       hd_error_t *err) {
+  if (hd_set_mount_flags(mnt_fd, o->rset, o->rclear, true, what, err) < 0)
+    return -1;
+  return hd_set_mount_flags(mnt_fd, o->set, o->clear, false, what, err);
+}
+
+static int clone_bind_source(const oci_mount *m, const mount_opts *o,
+                             const hd_host_facts *facts, const char *what,
+                             hd_error_t *err) {
+  int open_errno;
+  if (m->source == NULL)
+    return hd_error_set(err, EINVAL, "%s: bind mount without a source", what);
+  if (o->data)
+    hd_debug("%s: a bind mount ignores options \"%s\"", what, o->data);
+  int fd = hd_host_facts_source_fd(facts, m->source, &open_errno);
+  if (fd < 0)
+    return hd_error_set(err, open_errno, "%s: opening the bind source %s", what,
+                        m->source);
+  cleanup_close int tree = hd_clone_tree(fd, "", o->recursive, what, err);
+  if (tree < 0 || apply_flags(tree, o, what, err) < 0)
     return -1;
   return hd_steal_fd(&tree);
+}
+
+static int judged_rootfs(const oci_spec *spec, const hd_host_facts *facts,
+                         hd_sources *out, hd_error_t *err) {
+  struct stat st;
+  int open_errno;
+  const char *path = spec->root ? spec->root->path : NULL;
+  int fd = path ? hd_host_facts_root_fd(facts, &open_errno) : -1;
+  if (path == NULL)
+    return hd_error_set(err, 0, "root.path: required field missing");
+  if (fd < 0)
+    return hd_error_set(err, open_errno, "root.path: %s", path);
+  if (fstat(fd, &st) < 0)
+    return hd_error_set(err, errno, "root.path: %s", path);
+  out->rootfs = xstrdup(path);
+  out->rootfs_dev = st.st_dev;
+  out->rootfs_ino = st.st_ino;
+  return 0;
+}
+
+int hd_sources_prepare(const oci_spec *spec, const hd_host_facts *facts,
+                       hd_sources *out, hd_error_t *err) {
+  out->len = spec->mounts_len;
+  out->bind_trees = xcalloc(out->len ? out->len : 1, sizeof(int));
+  for (size_t i = 0; i < out->len; i++)
+    out->bind_trees[i] = -1;
+  if (judged_rootfs(spec, facts, out, err) < 0)
+    return -1;
+  for (size_t i = 0; i < spec->mounts_len; i++) {
+    const oci_mount *m = &spec->mounts[i];
+    __attribute__((cleanup(mount_opts_clear))) mount_opts o;
+    parse_mount_options(m, &o);
+    if (!o.bind || o.remount)
+      continue;
+    cleanup_free char *what = xasprintf("mounts[%zu] (%s)", i, m->destination);
+    if ((out->bind_trees[i] = clone_bind_source(m, &o, facts, what, err)) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+void hd_sources_clear(hd_sources *sources) {
+  for (size_t i = 0; i < sources->len; i++)
+    hd_closep(&sources->bind_trees[i]);
+  free(sources->bind_trees);
+  free(sources->rootfs);
+  *sources = (hd_sources){0};
 }
 
 /* "remount": change the flags of what is already mounted there. */
@@ -305,14 +373,24 @@ static int remount_existing(int root_fd, const oci_mount *m,
                             hd_error_t *err) {
   cleanup_close int target =
       open_target(root_fd, m->destination, HD_CREATE_NONE, false, what, err);
-  if (target < 0 ||
-      hd_set_mount_flags(target, o->set, o->clear, false, what, err) < 0)
+  if (target < 0 || apply_flags(target, o, what, err) < 0)
     return -1;
   return apply_propagation(target, o->propagation, what, err);
 }
 
-static int mount_one(const oci_spec *spec, int root_fd, size_t i,
-                     hd_error_t *err) {
+static bool is_dev(const char *dest) {
+  return strcmp(dest, "/dev") == 0 || strcmp(dest, "/dev/") == 0;
+}
+
+/* A fresh /dev asked read-only is filled first (/dev/pts, /dev/shm, the
+ * nodes and symlinks), and made read-only at the end, as runc does. */
+static bool dev_ro_deferred(const oci_mount *m, const mount_opts *o) {
+  return is_dev(m->destination) && !o->bind && !o->remount &&
+         ((o->set | o->rset) & MS_RDONLY);
+}
+
+static int mount_one(const oci_spec *spec, int root_fd, hd_sources *sources,
+                     size_t i, hd_error_t *err) {
   const oci_mount *m = &spec->mounts[i];
   cleanup_free char *what = xasprintf("mounts[%zu] (%s)", i, m->destination);
   if (hd_path_has_dotdot(m->destination))
@@ -334,17 +412,47 @@ static int mount_one(const oci_spec *spec, int root_fd, size_t i,
     return target < 0 ? -1 : hd_mount_cgroup(spec, target, o.set, what, err);
   }
   hd_create_kind kind;
-  cleanup_close int src = make_source(m, &o, &kind, what, err);
+  cleanup_close int src =
+      make_source(m, &o, &sources->bind_trees[i], &kind, what, err);
   bool dir_only =
       !o.bind && (is_type(m->type, "proc") || is_type(m->type, "sysfs"));
   cleanup_close int target =
       src < 0 ? -1
               : open_target(root_fd, m->destination, kind, dir_only, what, err);
-  if (target < 0 ||
-      hd_set_mount_flags(src, o.set, o.clear, false, what, err) < 0 ||
+  if (target >= 0 && o.copy_up && !is_type(m->type, "tmpfs"))
+    return hd_error_set(err, EINVAL, "%s: tmpcopyup applies to tmpfs only",
+                        what);
+  if (target >= 0 && o.copy_up && hd_tmpfs_copy_up(target, src, what, err) < 0)
+    return -1;
+  if (dev_ro_deferred(m, &o)) {
+    o.set &= ~MS_RDONLY;
+    o.rset &= ~MS_RDONLY;
+  }
+  /* A bind's flags were set when its tree was cloned. */
+  if (target < 0 || (!o.bind && apply_flags(src, &o, what, err) < 0) ||
       hd_attach_mount(src, target, what, err) < 0)
     return -1;
   return apply_propagation(src, o.propagation, what, err);
+}
+
+static int finish_readonly_dev(const oci_spec *spec, int root_fd,
+                               hd_error_t *err) {
+  bool ro = false;
+  for (size_t i = 0; i < spec->mounts_len; i++) {
+    mount_opts o;
+    parse_mount_options(&spec->mounts[i], &o);
+    if (is_dev(spec->mounts[i].destination))
+      ro = dev_ro_deferred(&spec->mounts[i], &o);
+    mount_opts_clear(&o);
+  }
+  if (!ro)
+    return 0;
+  cleanup_close int dev =
+      open_target(root_fd, "/dev", HD_CREATE_NONE, true, "/dev", err);
+  if (dev < 0 ||
+      hd_set_mount_flags(dev, MS_RDONLY, 0, false, "read-only /dev", err) < 0)
+    return -1;
+  return 0;
 }
 
 /* The nodes and symlinks only go into a /dev the spec mounted fresh: a
@@ -353,8 +461,7 @@ static int mount_one(const oci_spec *spec, int root_fd, size_t i,
 static bool dev_is_fresh_mount(const oci_spec *spec) {
   bool fresh = false;
   for (size_t i = 0; i < spec->mounts_len; i++) {
-    const char *d = spec->mounts[i].destination;
-    if (strcmp(d, "/dev") != 0 && strcmp(d, "/dev/") != 0)
+    if (!is_dev(spec->mounts[i].destination))
       continue;
     mount_opts o;
     parse_mount_options(&spec->mounts[i], &o);
@@ -393,39 +500,69 @@ static int make_rootfs_parent_private(const char *rootfs, hd_error_t *err) {
   return 0;
 }
 
+/* The rootfs directory, opened in our own mount namespace (the runtime's
+ * fd belongs to the host's, which open_tree and pivot_root refuse) and
+ * accepted only if it is the directory the overlay judged. */
+static int open_judged_rootfs(const hd_sources *sources, hd_error_t *err) {
+  struct stat st;
+  cleanup_close int fd =
+      hd_openat2(AT_FDCWD, sources->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+  if (fd < 0 || fstat(fd, &st) < 0)
+    return hd_error_set(err, errno, "opening the rootfs %s", sources->rootfs);
+  if (st.st_dev != sources->rootfs_dev || st.st_ino != sources->rootfs_ino)
+    return hd_error_set(err, EXDEV,
+                        "the rootfs %s is no longer the directory that was "
+                        "checked",
+                        sources->rootfs);
+  return hd_steal_fd(&fd);
+}
+
 /* Before the self-bind, / gets the asked propagation (default rprivate), so
  * a slave still receives host mounts and nothing leaks back. The asked
  * propagation is applied again to the rootfs mount after the bind: a bind
- * of a private parent is private, and an unbindable / could not be bound. */
-static int bind_rootfs(const char *rootfs, unsigned long prop,
+ * of a private parent is private, and an unbindable / could not be bound.
+ * Returns the bind's root, the fd every later step works from. */
+static int bind_rootfs(const hd_sources *sources, unsigned long prop,
                        hd_error_t *err) {
+  const char *what = "binding the rootfs to itself";
   unsigned long before =
       (prop & MS_UNBINDABLE) ? MS_PRIVATE | (prop & MS_REC) : prop;
   if (mount(NULL, "/", NULL, before, NULL) < 0)
     return hd_error_set(err, errno, "setting the propagation of /");
-  if ((prop & MS_SHARED) && make_rootfs_parent_private(rootfs, err) < 0)
+  if ((prop & MS_SHARED) &&
+      make_rootfs_parent_private(sources->rootfs, err) < 0)
     return -1;
-  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return hd_error_set(err, errno, "binding the rootfs %s to itself", rootfs);
+  cleanup_close int dir = open_judged_rootfs(sources, err);
+  cleanup_close int tree =
+      dir < 0 ? -1 : hd_clone_tree(dir, "", true, what, err);
+  if (tree < 0 || hd_attach_mount(tree, dir, what, err) < 0)
+    return -1;
   if ((prop & (MS_SHARED | MS_SLAVE | MS_UNBINDABLE)) &&
-      mount(NULL, rootfs, NULL, prop, NULL) < 0)
-    return hd_error_set(err, errno, "linux.rootfsPropagation on %s", rootfs);
-  return 0;
+      apply_propagation(tree, prop, "linux.rootfsPropagation", err) < 0)
+    return -1;
+  return hd_steal_fd(&tree);
 }
 
-int hd_rootfs_prepare(const oci_spec *spec, const char *rootfs,
+int hd_rootfs_prepare(const oci_spec *spec, hd_sources *sources,
                       hd_error_t *err) {
   unsigned long prop;
-  if (rootfs_propagation(spec, &prop, err) < 0 ||
-      bind_rootfs(rootfs, prop, err) < 0)
+  if (rootfs_propagation(spec, &prop, err) < 0)
     return hd_error_wrap(err, "preparing the rootfs");
-  cleanup_close int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int root_fd = bind_rootfs(sources, prop, err);
   if (root_fd < 0)
-    return hd_error_set(err, errno, "opening the rootfs %s", rootfs);
+    return hd_error_wrap(err, "preparing the rootfs");
+  if (sources->len != spec->mounts_len)
+    return hd_error_set(err, EINVAL, "the bind trees do not match the mounts");
   for (size_t i = 0; i < spec->mounts_len; i++)
-    if (mount_one(spec, root_fd, i, err) < 0)
+    if (mount_one(spec, root_fd, sources, i, err) < 0)
       return -1;
-  return hd_devices_setup(spec, root_fd, dev_is_fresh_mount(spec), err);
+  if (hd_devices_setup(spec, root_fd, dev_is_fresh_mount(spec), err) < 0 ||
+      finish_readonly_dev(spec, root_fd, err) < 0)
+    return -1;
+  if (fchdir(root_fd) < 0)
+    return hd_error_set(err, errno, "entering the rootfs");
+  return 0;
 }
 
 /* pivot_root(".", ".") stacks the old root on top of the new one at "/";
@@ -594,8 +731,6 @@ int hd_rootfs_pivot_and_finish(const oci_spec *spec, const char *rootfs,
   unsigned long prop;
   if (rootfs_propagation(spec, &prop, err) < 0)
     return -1;
-  if (chdir(rootfs) < 0)
-    return hd_error_set(err, errno, "chdir to the rootfs %s", rootfs);
   if ((no_pivot ? move_into_cwd(err)
                 : pivot_into_cwd((prop & MS_SHARED) != 0, err)) < 0)
     return hd_error_wrap(err, "entering the rootfs %s", rootfs);

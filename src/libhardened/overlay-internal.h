@@ -27,6 +27,15 @@ typedef struct {
   char *resolved;
 } hd_fact_path;
 
+/* A bind source, opened once (O_PATH) before the overlay runs: the
+ * overlay judges `path`, the object's real path read back from the fd,
+ * and setup mounts from the same fd. fd -1: the open failed (errno). */
+typedef struct {
+  char *path;
+  int fd;
+  int open_errno;
+} hd_fact_source;
+
 typedef struct {
   char *name; /* "RLIMIT_NOFILE" */
   uint64_t soft, hard;
@@ -68,6 +77,11 @@ struct hd_host_facts {
   char *state_root;  /* the runtime's --root */
   char **image_lacks; /* tmp dirs (/tmp, /var/tmp) the rootfs does not have */
   size_t image_lacks_len;
+  /* bind sources, by fd */
+  hd_fact_source *sources;
+  size_t sources_len;
+  /* root.path, opened the same way (path NULL: not gathered) */
+  hd_fact_source root;
 };
 
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path);

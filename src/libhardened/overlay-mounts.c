@@ -57,12 +57,17 @@ static bool is_bind(const oci_mount *m) {
 static bool is_readonly(const oci_mount *m) {
   bool ro = false;
   for (size_t i = 0; i < m->options_len; i++) {
-    if (m->options[i] && strcmp(m->options[i], "ro") == 0)
+    const char *o = m->options[i] ? m->options[i] : "";
+    if (strcmp(o, "ro") == 0 || strcmp(o, "rro") == 0)
       ro = true;
-    else if (m->options[i] && strcmp(m->options[i], "rw") == 0)
+    else if (strcmp(o, "rw") == 0)
       ro = false;
   }
   return ro;
+}
+
+static bool is_rbind(const oci_mount *m) {
+  return hd_strv_has(m->options, m->options_len, "rbind");
 }
 
 static bool type_is(const oci_mount *m, const char *t) {
@@ -115,30 +120,82 @@ static bool socket_name(const char *path) {
   return false;
 }
 
-static int check_source(hd_ov *c, const char *field, const char *src,
-                        const char *bad, bool subtree) {
+static int check_source(hd_ov *c, const char *rule, const char *field,
+                        const char *src, const char *bad, bool subtree) {
   if (hd_path_within(bad, src) || (subtree && hd_path_within(src, bad)))
-    return hd_ov_refuse(c, "host-bind", field, "%s exposes the host's %s", src,
-                        bad);
+    return hd_ov_refuse(c, rule, field, "%s exposes the host's %s", src, bad);
   return 0;
 }
 
-static int forbidden_source(hd_ov *c, const char *field, const char *src) {
+/* One list for bind sources (rule host-bind) and root.path (root-path). */
+static int forbidden_source(hd_ov *c, const char *rule, const char *field,
+                            const char *src) {
   for (size_t i = 0; i < sizeof forbidden_sources / sizeof forbidden_sources[0];
        i++)
-    if (check_source(c, field, src, forbidden_sources[i].path,
+    if (check_source(c, rule, field, src, forbidden_sources[i].path,
                      forbidden_sources[i].subtree) < 0)
       return -1;
   if (c->host && c->host->state_root &&
-      check_source(c, field, src, c->host->state_root, true) < 0)
+      check_source(c, rule, field, src, c->host->state_root, true) < 0)
     return -1;
   for (size_t i = 0; i < c->policy->forbidden_bind_sources_len; i++)
-    if (check_source(c, field, src, c->policy->forbidden_bind_sources[i],
+    if (check_source(c, rule, field, src, c->policy->forbidden_bind_sources[i],
                      true) < 0)
       return -1;
   if (socket_name(src))
-    return hd_ov_refuse(c, "host-bind", field,
-                        "%s is a container engine's socket", src);
+    return hd_ov_refuse(c, rule, field, "%s is a container engine's socket",
+                        src);
+  return 0;
+}
+
+/* A rootfs is the container's whole view, read-only or not: a host system
+ * directory there (or anything holding one) would hand the container the
+ * host's programs, libraries or runtime state, beyond what a bind may
+ * expose. Programs and libraries (subtree) are refused all the way down;
+ * below the others, images live (/var/lib/docker, /run/containerd). */
+static const struct {
+  const char *path;
+  bool subtree;
+} host_system_dirs[] = {
+    {"/usr", true},   {"/bin", true},   {"/sbin", true},   {"/lib", true},
+    {"/lib32", true}, {"/lib64", true}, {"/libx32", true}, {"/var", false},
+    {"/run", false},  {"/tmp", false},  {"/home", false},  {"/mnt", false},
+    {"/opt", false},  {"/srv", false},  {"/media", false},
+};
+
+static int system_dir(hd_ov *c, const char *real) {
+  for (size_t i = 0; i < sizeof host_system_dirs / sizeof host_system_dirs[0];
+       i++) {
+    const char *dir = host_system_dirs[i].path;
+    if (hd_path_within(dir, real) ||
+        (host_system_dirs[i].subtree && hd_path_within(real, dir)))
+      return hd_ov_refuse(c, "root-path", "root.path",
+                          "%s is, holds or lies in the host's %s", real, dir);
+  }
+  return 0;
+}
+
+static int root_path(hd_ov *c, oci_spec *s) {
+  const char *field = "root.path";
+  if (s->root == NULL || s->root->path == NULL)
+    return 0;
+  const hd_fact_source *fact = c->host ? &c->host->root : NULL;
+  /* Not opened (it will fail in setup, with the reason), or no facts at
+   * all (tests): only an absolute path can be judged. */
+  if (fact && fact->path && fact->open_errno != 0)
+    return 0;
+  bool judged = fact && fact->path;
+  if (!judged && s->root->path[0] != '/')
+    return 0;
+  cleanup_free char *real =
+      judged ? xstrdup(fact->path) : hd_path_clean(s->root->path);
+  if (system_dir(c, real) < 0 ||
+      forbidden_source(c, "root-path", field, real) < 0)
+    return -1;
+  if (strcmp(real, s->root->path) != 0) {
+    free(s->root->path);
+    s->root->path = xstrdup(real);
+  }
   return 0;
 }
 
@@ -155,7 +212,7 @@ static int host_bind(hd_ov *c, oci_mount *m, const char *field_base) {
                         m->source);
   cleanup_free char *src =
       resolved ? xstrdup(resolved) : hd_path_clean(m->source);
-  if (forbidden_source(c, field, src) < 0)
+  if (forbidden_source(c, "host-bind", field, src) < 0)
     return -1;
   if (resolved && strcmp(resolved, m->source) != 0) {
     free(m->source);
@@ -223,6 +280,40 @@ static void mount_flags(hd_ov *c, oci_mount *m) {
   }
 }
 
+/* An rbind brings the source's submounts along, and the flags on the top
+ * mount do not reach them: a tmpfs under a volume would arrive rw, exec,
+ * suid and dev. The flags the rules above enforced are asked again in
+ * their recursive form (runtime-spec 1.1), which setup applies with
+ * mount_setattr(AT_RECURSIVE). A recursive clear ("rrw", "rexec"...)
+ * would lift what the host itself set on those submounts: it keeps its
+ * plain form, which only reaches the top mount. */
+static void recursive_clears(hd_ov *c, oci_mount *m) {
+  static const char *const clears[] = {"rrw", "rsuid", "rdev", "rexec"};
+  static const char *const plain[] = {"rw", "suid", "dev", "exec"};
+  const char *add[4];
+  size_t nadd = 0;
+  for (size_t i = 0; i < 4; i++)
+    if (hd_strv_has(m->options, m->options_len, clears[i]))
+      add[nadd++] = plain[i];
+  set_options(c, m, "recursive-mount-flags", clears, 4, add, nadd);
+}
+
+static void recursive_sets(hd_ov *c, oci_mount *m) {
+  static const char *const flags[][2] = {{"nosuid", "rnosuid"},
+                                         {"nodev", "rnodev"},
+                                         {"noexec", "rnoexec"},
+                                         {"ro", "rro"}};
+  const char *add[4];
+  size_t nadd = 0;
+  if (!is_bind(m) || !is_rbind(m))
+    return;
+  for (size_t i = 0; i < 4; i++)
+    if (i == 3 ? is_readonly(m)
+               : hd_strv_has(m->options, m->options_len, flags[i][0]))
+      add[nadd++] = flags[i][1];
+  set_options(c, m, "recursive-mount-flags", NULL, 0, add, nadd);
+}
+
 static bool has_dotdot_component(const char *p) {
   for (const char *c = p; (c = strstr(c, "..")) != NULL; c += 2)
     if ((c == p || c[-1] == '/') && (c[2] == '/' || c[2] == '\0'))
@@ -239,8 +330,7 @@ static int harden_mount(hd_ov *c, oci_mount *m) {
    * leave the directory it named, and the spec is hostile. */
   if (has_dotdot_component(m->destination)) {
     cleanup_free char *f = xasprintf("mounts[%s].destination", m->destination);
-    return hd_ov_refuse(c, "mount-destination", f,
-                        "has a \"..\" component");
+    return hd_ov_refuse(c, "mount-destination", f, "has a \"..\" component");
   }
   char *dest = hd_path_clean(m->destination);
   free(m->destination);
@@ -253,7 +343,10 @@ static int harden_mount(hd_ov *c, oci_mount *m) {
     return -1;
   if (is_bind(m) && host_bind(c, m, field) < 0)
     return -1;
+  /* Before the rules below, which then see the plain flags. */
+  recursive_clears(c, m);
   mount_flags(c, m);
+  recursive_sets(c, m);
   return 0;
 }
 
@@ -285,6 +378,8 @@ static void add_tmp_mount(hd_ov *c, oci_spec *s, const char *dest) {
 }
 
 int hd_ov_mounts(hd_ov *c, oci_spec *s) {
+  if (root_path(c, s) < 0)
+    return -1;
   for (size_t i = 0; i < s->mounts_len; i++)
     if (harden_mount(c, &s->mounts[i]) < 0)
       return -1;
@@ -296,7 +391,8 @@ int hd_ov_mounts(hd_ov *c, oci_spec *s) {
      * in the container, so there is nothing to make noexec; mounting one
      * would mean writing into the image (and fails in a user namespace). */
     if (!present && c->host &&
-        hd_strv_has(c->host->image_lacks, c->host->image_lacks_len, tmp_dirs[t])) {
+        hd_strv_has(c->host->image_lacks, c->host->image_lacks_len,
+                    tmp_dirs[t])) {
       cleanup_free char *field = xasprintf("mounts[%s]", tmp_dirs[t]);
       hd_ov_record(c, "noexec-tmp", field, "(absent from the image)",
                    "(not mounted: the read-only image has no such directory)");

@@ -60,6 +60,17 @@ void hd_host_facts_set_lsm(hd_host_facts *f, bool apparmor, bool selinux);
 void hd_host_facts_add_rlimit(hd_host_facts *f, const char *name, uint64_t soft,
                               uint64_t hard);
 
+/* The fd a bind source was opened as, for the path the hardened spec
+ * names (its real path, or the source as written when the open failed:
+ * then -1 with *open_errno). Borrowed: the facts close it. */
+int hd_host_facts_source_fd(const hd_host_facts *f, const char *path,
+                            int *open_errno);
+
+/* The same for root.path (opened relative to the bundle). */
+int hd_host_facts_root_fd(const hd_host_facts *f, int *open_errno);
+/* root.path as opened: the real path of the directory. */
+void hd_host_facts_set_root(hd_host_facts *f, const char *real_path);
+
 /* create/run. Refusal: returns -1 with
  * "refused by policy (<rule>): <field> <why>". */
 int hd_overlay_spec(const oci_spec *in, const hd_policy *policy,

@@ -55,6 +55,13 @@ int hd_clone_tree(int dir_fd, const char *path, bool recursive,
 int hd_attach_mount(int mnt_fd, int target_fd, const char *what,
                     hd_error_t *err);
 
+/* --- mounts-copyup.c --- */
+/* tmpcopyup: copy the image's directory image_dir (an O_PATH fd resolved
+ * in the rootfs) into the detached tmpfs tmpfs_fd, symlinks as symlinks,
+ * owners and modes kept, without leaving the image's filesystem. */
+int hd_tmpfs_copy_up(int image_dir, int tmpfs_fd, const char *what,
+                     hd_error_t *err);
+
 /* --- mounts-cgroup.c --- */
 /* The cgroup filesystem(s) on target_fd; `flags` (MS_RDONLY, MS_NOSUID...)
  * apply to every mount made. */

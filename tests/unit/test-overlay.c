@@ -249,6 +249,14 @@ static void test_hostile_spec(void) {
   CHECK_OVERRIDE(&r.ov, "write-xor-execute", "mounts[/data].options",
                  "rbind,rw,nosuid,nodev", "rbind,rw,nosuid,nodev,noexec");
   CHECK(!has_opt(mount_at(r.out, "/ro"), "noexec")); /* read-only: fine */
+  /* rbind: the same flags for every submount */
+  CHECK(has_opt(data, "rnosuid") && has_opt(data, "rnodev") &&
+        has_opt(data, "rnoexec") && !has_opt(data, "rro"));
+  CHECK_OVERRIDE(&r.ov, "recursive-mount-flags", "mounts[/data].options",
+                 "rbind,rw,nosuid,nodev,noexec",
+                 "rbind,rw,nosuid,nodev,noexec,rnosuid,rnodev,rnoexec");
+  CHECK(has_opt(mount_at(r.out, "/ro"), "rro") &&
+        !has_opt(mount_at(r.out, "/ro"), "rnoexec"));
   const oci_mount *dev = mount_at(r.out, "/dev");
   CHECK(has_opt(dev, "nosuid") && !has_opt(dev, "nodev"));
   CHECK(!has_opt(mount_at(r.out, "/dev/pts"), "nodev"));
@@ -453,6 +461,32 @@ static void test_mount_refusals(void) {
                  "{\"forbidden_bind_sources\":[\"/srv/secret\"]}",
                  "refused by policy (host-bind): mounts[/data].source "
                  "/srv/secret/x exposes the host's /srv/secret");
+  /* a recursive clear only reaches the top mount */
+  {
+    cleanup_free char *json =
+        variant("\"options\":[\"rbind\",\"rw\",\"suid\"]",
+                "\"options\":[\"rbind\",\"rrw\",\"rexec\"]");
+    result r = run(json, NULL);
+    const oci_mount *m = r.rc == 0 ? mount_at(r.out, "/data") : NULL;
+    CHECK(m && has_opt(m, "rw") && !has_opt(m, "rrw") && !has_opt(m, "rexec") &&
+          !has_opt(m, "exec") && has_opt(m, "rnoexec"));
+    CHECK_OVERRIDE(&r.ov, "recursive-mount-flags", "mounts[/data].options",
+                   "rbind,rrw,rexec", "rbind,rw,exec");
+    done(&r);
+  }
+  /* root.path: the host-path rules of a bind source, and system dirs */
+  expect_refusal("\"path\":\"rootfs\"", "\"path\":\"/run\"", NULL,
+                 "refused by policy (root-path): root.path /run is, holds or "
+                 "lies in the host's /run");
+  expect_refusal(
+      "\"path\":\"rootfs\"", "\"path\":\"/usr/lib/x\"", NULL,
+      "refused by policy (root-path): root.path /usr/lib/x is, holds "
+      "or lies in the host's /usr");
+  expect_refusal("\"path\":\"rootfs\"", "\"path\":\"/etc/x\"", NULL,
+                 "refused by policy (root-path): root.path /etc/x exposes the "
+                 "host's /etc");
+  expect_ok("\"path\":\"rootfs\"",
+            "\"path\":\"/var/lib/docker/overlay2/x/merged\"", NULL);
   /* volumes live below /var/lib/docker: allowed */
   expect_ok("\"source\":\"/srv/data\"",
             "\"source\":\"/var/lib/docker/volumes/v/_data\"", NULL);
@@ -476,6 +510,33 @@ static void test_mount_refusals(void) {
   expect_refusal("\"destination\":\"/data\"", "\"destination\":\"//\"", NULL,
                  "refused by policy (read-only-root): mounts[/] would replace "
                  "the read-only root");
+}
+
+/* root.path judged on the real path host-facts read from its fd. */
+static void check_root_fact(const char *real, const char *refusal) {
+  oci_spec *in = parse(hostile);
+  hd_policy *p = policy(NULL);
+  hd_host_facts *f = facts();
+  hd_host_facts_set_root(f, real);
+  result r = {0};
+  r.rc = hd_overlay_spec(in, p, f, &r.out, &r.ov, &r.err);
+  if (refusal)
+    CHECK_STR(r.err ? r.err->msg : NULL, refusal);
+  else
+    CHECK(r.rc == 0 && strcmp(r.out->root->path, real) == 0);
+  done(&r);
+  hd_host_facts_free(f);
+  hd_policy_free(p);
+  oci_spec_free(in);
+}
+
+static void test_root_path_facts(void) {
+  /* "rootfs" in the bundle, a symlink to the host's /usr */
+  check_root_fact("/usr", "refused by policy (root-path): root.path /usr is, "
+                          "holds or lies in the host's /usr");
+  check_root_fact("/", "refused by policy (root-path): root.path / is, holds "
+                       "or lies in the host's /usr");
+  check_root_fact("/var/lib/docker/overlay2/x/merged", NULL);
 }
 
 static void test_devices_hooks_sysctls(void) {
@@ -1425,6 +1486,7 @@ int main(void) {
   test_image_and_userns_facts();
   test_namespaces();
   test_mount_refusals();
+  test_root_path_facts();
   test_devices_hooks_sysctls();
   test_hook_paths();
   test_hook_args();

@@ -4,6 +4,17 @@
 
 load docker-security-helpers
 
+# The helpers' teardown, after unmounting what a test mounted on the host.
+eval "helpers_$(declare -f teardown)"
+teardown() {
+  local rc=0
+  if [[ -n ${SUBMOUNT:-} ]] && mountpoint -q "$SUBMOUNT"; then
+    umount "$SUBMOUNT" || rc=1
+  fi
+  helpers_teardown || rc=1
+  return $rc
+}
+
 # $output of a run that copied the probe to a writable place and ran it:
 # the copy must not have run.
 assert_copy_did_not_run() {
@@ -50,6 +61,18 @@ run_copied_probe() {
   run_copied_probe /data -v "$vol:/data"
   ((ASSERT)) || return 0
   [[ -e $vol/p ]] || fail "the copy was not even written: $output"
+  assert_copy_did_not_run
+}
+
+@test "-v of a directory holding a tmpfs: a binary copied into the submount does not run" {
+  local vol
+  vol=$(shared_dir vol)
+  mkdir -p "$vol/sub"
+  SUBMOUNT=$vol/sub
+  mount -t tmpfs -o rw,exec,suid,dev,mode=1777 tmpfs "$SUBMOUNT"
+  run_copied_probe /data/sub -v "$vol:/data"
+  ((ASSERT)) || return 0
+  [[ -e $vol/sub/p ]] || fail "the copy was not even written: $output"
   assert_copy_did_not_run
 }
 
