@@ -42,6 +42,7 @@ typedef enum {
   F_ALLOWED_DEVICES,
   F_HOOKS_ALLOWED,
   F_FORBIDDEN_BIND_SOURCES,
+  F_CGROUP_PARENTS,
   F__COUNT
 } field_id;
 
@@ -64,6 +65,8 @@ static const struct field {
     {"hooks_allowed", F_HOOKS_ALLOWED, K_PATHS, "an array of absolute paths"},
     {"forbidden_bind_sources", F_FORBIDDEN_BIND_SOURCES, K_PATHS,
      "an array of absolute paths"},
+    {"cgroup_parents", F_CGROUP_PARENTS, K_PATHS,
+     "an array of absolute cgroup paths or patterns"},
 };
 
 typedef struct {
@@ -346,6 +349,9 @@ static int add_list_item(parser *p, char *s) {
   case F_HOOKS_ALLOWED:
     v = &o->hooks_allowed, n = &o->hooks_allowed_len;
     break;
+  case F_CGROUP_PARENTS:
+    v = &o->cgroup_parents, n = &o->cgroup_parents_len;
+    break;
   default:
     v = &o->forbidden_bind_sources, n = &o->forbidden_bind_sources_len;
     break;
@@ -405,6 +411,8 @@ static int on_start_array(void *ctx) {
   p->index = 0;
   if (p->field->id == F_HOOKS_ALLOWED)
     p->out->has_hooks_allowed = true;
+  if (p->field->id == F_CGROUP_PARENTS)
+    p->out->has_cgroup_parents = true;
   return 1;
 }
 
@@ -476,5 +484,6 @@ void oci_policy_file_free(oci_policy_file *p) {
   strv_free(p->allowed_devices, p->allowed_devices_len);
   strv_free(p->hooks_allowed, p->hooks_allowed_len);
   strv_free(p->forbidden_bind_sources, p->forbidden_bind_sources_len);
+  strv_free(p->cgroup_parents, p->cgroup_parents_len);
   free(p);
 }

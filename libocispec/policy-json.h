@@ -39,6 +39,9 @@ typedef struct {
   size_t hooks_allowed_len;
   char **forbidden_bind_sources; /* added to the built-in list */
   size_t forbidden_bind_sources_len;
+  bool has_cgroup_parents; /* replaces the built-in list */
+  char **cgroup_parents;   /* cgroup paths, or patterns with '*' */
+  size_t cgroup_parents_len;
 } oci_policy_file;
 
 /* err->msg is "line N: <key>: <what>"; the caller prefixes the file. */

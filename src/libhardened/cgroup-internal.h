@@ -46,6 +46,14 @@ struct hd_cgroup {
 
 const hd_cg_layout *hd_cg_get_layout(hd_error_t *err);
 
+/* The ownership record (cgroup-owned.c). */
+int hd_cg_owned_write(int state_fd, const hd_cgroup *cg, hd_error_t *err);
+void hd_cg_owned_remove(int state_fd);
+/* Drop from cg every dir the record does not list as this container's. */
+void hd_cg_keep_owned(hd_cgroup *cg, int state_fd);
+/* Remove dirs[i] from cg (freeing it), keeping v2_dir right. */
+void hd_cg_drop_dir(hd_cgroup *cg, size_t i);
+
 /* The dir of the hierarchy holding the v1 controller, or NULL. */
 const hd_cg_dir *hd_cg_v1_dir(const hd_cgroup *cg, const char *controller);
 /* The cgroup2 dir when controller (v2 name) can be used there, after

@@ -306,6 +306,21 @@ static bool has_dotdot(const char *path) {
   return false;
 }
 
+/* "a//b" or "a/": the kernel would accept them, but two spellings of
+ * one cgroup would not compare equal in the policy's parents. */
+static bool has_empty_component(const char *path) {
+  return strstr(path, "//") != NULL ||
+         (path[0] != '\0' && path[strlen(path) - 1] == '/');
+}
+
+/* A newline would split the ownership record's lines. */
+static bool has_control_char(const char *path) {
+  for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+    if (*c < 0x20 || *c == 0x7f)
+      return true;
+  return false;
+}
+
 /* The runtime's own cgroup, as seen inside the cgroup2 hierarchy (the
  * "0::" line of /proc/self/cgroup), or the name=systemd one, or the
  * first v1 line. A relative cgroupsPath is resolved against this ONE
@@ -423,16 +438,18 @@ int hd_cgroup_resolve(const char *cgroups_path, const char *id,
     cleanup_free char *own = own_cgroup(l);
     path = xasprintf("%s/%s", strcmp(own, "/") == 0 ? "" : own, cgroups_path);
   }
-  if (has_dotdot(path))
+  const char *why = has_dotdot(path) ? "has a \".\" or \"..\" component"
+                    : strspn(path, "/") == strlen(path)
+                        ? "is the root cgroup, which cannot hold a container"
+                    : has_empty_component(path)
+                        ? "has an empty component (\"//\" or a trailing \"/\")"
+                    : has_control_char(path) ? "has a control character"
+                                             : NULL;
+  if (why)
     return hd_error_set(err, 0,
-                        "cgroupsPath \"%s\": \".\" and \"..\" are "
-                        "not allowed",
-                        path);
-  if (strspn(path, "/") == strlen(path))
-    return hd_error_set(err, 0,
-                        "cgroupsPath \"%s\": the root cgroup cannot "
-                        "hold a container",
-                        path);
+                        "refused by policy (cgroup-path): linux.cgroupsPath "
+                        "\"%s\" %s",
+                        has_control_char(path) ? "" : path, why);
   *out = normalize(path);
   return 0;
 }
@@ -562,16 +579,37 @@ const char *hd_cgroup_path(const hd_cgroup *cg) {
   return cg->path;
 }
 
-int hd_cgroup_open(const char *path, hd_cgroup **out, hd_error_t *err) {
+int hd_cgroup_open(int state_fd, const char *path, hd_cgroup **out,
+                   hd_error_t *err) {
   if (cgroup_new(path, out, err) < 0)
     return hd_error_wrap(err, "opening cgroup %s", path ? path : "");
+  hd_cg_keep_owned(*out, state_fd);
   return 0;
+}
+
+/* What the calls that act on the processes need; destroy does not. */
+static int require_owned(const hd_cgroup *cg, hd_error_t *err) {
+  if (cg->n > 0)
+    return 0;
+  return hd_error_set(err, ENOENT,
+                      "cgroup %s: no directory of it was made by this "
+                      "container's create (see %s in its state dir)",
+                      cg->path, HD_CGROUP_OWNED_FILE);
+}
+
+char *hd_cgroup_v2_controllers(void) {
+  const hd_cg_layout *l = hd_cg_get_layout(NULL);
+  if (l == NULL)
+    return NULL;
+  return xstrdup(l->v2_index >= 0 ? l->v2_root_controllers : "");
 }
 
 /* ---- create / apply ---- */
 
-/* mkdir -p below the mount point, remembering the first dir made. */
-static int mkdir_below(hd_cg_dir *d, hd_error_t *err) {
+/* mkdir -p below the mount point, remembering the first dir made. The
+ * parents may exist (they are shared); the leaf must not: -2 when it
+ * does. */
+static int mkdir_below(hd_cg_dir *d, const char *path, hd_error_t *err) {
   size_t root_len = strlen(d->h->mountpoint);
   cleanup_free char *dir = xstrdup(d->dir);
   for (char *slash = dir + root_len; slash;) {
@@ -581,6 +619,13 @@ static int mkdir_below(hd_cg_dir *d, hd_error_t *err) {
     if (mkdir(dir, 0755) == 0) {
       if (d->created_top == NULL)
         d->created_top = xstrdup(dir);
+    } else if (errno == EEXIST && next == NULL) {
+      hd_error_set(err, 0,
+                   "refused by policy (cgroup-path): linux.cgroupsPath "
+                   "\"%s\" names an existing cgroup (%s); hardened only "
+                   "uses a cgroup it creates",
+                   path, dir);
+      return -2;
     } else if (errno != EEXIST) {
       return hd_error_set(err, errno, "mkdir %s", dir);
     }
@@ -609,32 +654,30 @@ static void remove_created(hd_cg_dir *d) {
   d->created_top = NULL;
 }
 
-static int check_empty(const hd_cg_dir *d, hd_error_t *err) {
-  cleanup_free char *procs = hd_cg_read(d->dir, "cgroup.procs", err);
-  if (procs == NULL)
-    return -1;
-  if (*procs != '\0')
-    return hd_error_set(err, EBUSY, "%s already holds processes", d->dir);
-  return 0;
+static void remove_all_created(hd_cgroup *cg) {
+  for (size_t i = cg->n; i-- > 0;)
+    remove_created(&cg->dirs[i]);
 }
 
+/* A failure leaves the dirs made so far in created_top for the caller to
+ * remove; a name=systemd dir that cannot be made is simply left out. */
 static int create_dirs(hd_cgroup *cg, hd_error_t *err) {
-  for (size_t i = 0; i < cg->n; i++) {
+  for (size_t i = 0; i < cg->n;) {
     hd_cg_dir *d = &cg->dirs[i];
-    int r = mkdir_below(d, err);
+    int r = mkdir_below(d, cg->path, err);
     if (r == 0 && !d->h->v2 && hierarchy_has(d->h, "cpuset"))
       r = hd_cg_v1_cpuset_prepare(d->h->mountpoint, d->dir, err);
-    if (r == 0)
-      r = check_empty(d, err);
-    if (r < 0 && d->h->named) {
+    if (r == -1 && d->h->named) {
       /* docker and systemd like a name=systemd dir; nothing needs it. */
       hd_debug("cgroup: name=systemd: %s", (*err)->msg);
       hd_error_free(err);
       remove_created(d);
+      hd_cg_drop_dir(cg, i);
       continue;
     }
     if (r < 0)
-      return -1;
+      return r;
+    i++;
   }
   return 0;
 }
@@ -658,18 +701,24 @@ static void v2_enable_all(hd_cgroup *cg) {
   }
 }
 
+/* The record is written before anything can join the dirs, so whatever
+ * is in them later got there through this container. */
 int hd_cgroup_create(const char *path, const oci_resources *resources,
-                     hd_cgroup **out, hd_error_t *err) {
+                     int state_fd, hd_cgroup **out, hd_error_t *err) {
   hd_cgroup *cg = NULL;
   if (cgroup_new(path, &cg, err) < 0)
     return hd_error_wrap(err, "creating cgroup %s", path ? path : "");
   int r = create_dirs(cg, err);
   if (r == 0)
+    r = hd_cg_owned_write(state_fd, cg, err);
+  if (r == 0)
     v2_enable_all(cg);
   if (r < 0 || hd_cgroup_apply_resources(cg, resources, err) < 0) {
-    for (size_t i = cg->n; i-- > 0;)
-      remove_created(&cg->dirs[i]);
+    remove_all_created(cg);
+    hd_cg_owned_remove(state_fd);
     hd_cgroup_free(cg);
+    if (r == -2)
+      return -1; /* the refusal names the field and the dir already */
     return hd_error_wrap(err, "creating cgroup %s", path);
   }
   for (size_t i = 0; i < cg->n; i++) {
@@ -765,6 +814,8 @@ int hd_cgroup_apply_resources(hd_cgroup *cg, const oci_resources *r,
                               hd_error_t *err) {
   if (r == NULL)
     return 0;
+  if (require_owned(cg, err) < 0)
+    return -1;
   if (r->cpu && cpu_wanted(r->cpu) &&
       apply_with(cg, "cpu", "cpu", "linux.resources.cpu",
                  (writer_fn)hd_cg_v1_cpu, (writer_fn)hd_cg_v2_cpu, r->cpu,
@@ -853,9 +904,9 @@ static int collect_pids(const char *dir, pid_t **pids, size_t *n, int depth,
 int hd_cgroup_pids(hd_cgroup *cg, pid_t **pids, size_t *n, hd_error_t *err) {
   *pids = NULL;
   *n = 0;
+  if (require_owned(cg, err) < 0)
+    return -1;
   const hd_cg_dir *d = tracking_dir(cg);
-  if (d == NULL)
-    return hd_error_set(err, ENOENT, "cgroup %s: no hierarchy", cg->path);
   if (collect_pids(d->dir, pids, n, 0, err) < 0) {
     free(*pids);
     *pids = NULL;
@@ -868,7 +919,9 @@ int hd_cgroup_pids(hd_cgroup *cg, pid_t **pids, size_t *n, hd_error_t *err) {
 int hd_cgroup_freeze(hd_cgroup *cg, bool frozen, hd_error_t *err) {
   const hd_cg_dir *d = hd_cg_v1_dir(cg, "freezer");
   int r;
-  if (d)
+  if (cg->n == 0)
+    r = require_owned(cg, err);
+  else if (d)
     r = hd_cg_v1_freeze(d->dir, frozen, err);
   else if (cg->v2_dir >= 0)
     r = hd_cg_v2_freeze(cg->dirs[cg->v2_dir].dir, frozen, err);

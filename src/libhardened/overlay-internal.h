@@ -39,6 +39,13 @@ struct hd_host_facts {
   char *state_root;  /* the runtime's --root */
   char **image_lacks; /* tmp dirs (/tmp, /var/tmp) the rootfs does not have */
   size_t image_lacks_len;
+  /* The container's cgroup path as create resolved it (linux.cgroupsPath,
+   * relative ones against the runtime's cgroup); NULL when unknown. */
+  char *cgroup_path;
+  /* The controllers a cgroup v2 dir of the container can have (the
+   * cgroup2 root's cgroup.controllers, space-separated): "" when the
+   * host mounts no cgroup2; NULL when unknown. */
+  char *cgroup_v2_controllers;
 };
 
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path);
@@ -75,5 +82,9 @@ char *hd_path_clean(const char *p);
 bool hd_path_within(const char *a, const char *b);
 
 int hd_ov_mounts(hd_ov *c, oci_spec *s);
+/* overlay-cgroup.c: linux.cgroupsPath (cgroup-path) and
+ * linux.resources.unified (cgroup-unified). */
+int hd_ov_cgroup_path(hd_ov *c);
+int hd_ov_unified(hd_ov *c, oci_resources *r);
 
 #endif

@@ -36,6 +36,11 @@ struct hd_policy {
   size_t hooks_allowed_len;
   char **forbidden_bind_sources; /* added to the overlay's own list */
   size_t forbidden_bind_sources_len;
+  /* Where container cgroups may be created: a path admits every cgroup
+   * below it; an entry with '*' is an fnmatch pattern for the whole path
+   * ('*' matches '/' too). */
+  char **cgroup_parents;
+  size_t cgroup_parents_len;
   char *source; /* the file it came from, or "built-in" */
 };
 

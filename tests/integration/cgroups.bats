@@ -115,3 +115,118 @@ cg_file() { # cg_file CONTROLLER FILE [PATH]
     [[ ! -d $(cgroup_dir "$c" "$CGPATH") ]] || fail "left behind: $c"
   done
 }
+
+# A host cgroup with a host process in a child of it, in the pids
+# hierarchy (and the unified one where mounted): HOST_CG, HOST_PID. Its
+# own cgroup.procs is empty, as a parent's is.  teardown() removes them.
+make_host_cgroup() {
+  HOST_CG=/hardened-test-$CID-host
+  local c dir
+  for c in pids unified; do
+    dir=$(cgroup_dir "$c" "$HOST_CG")
+    [[ -d ${dir%"$HOST_CG"} ]] || continue
+    mkdir -p "$dir/inner"
+    HOST_DIRS=("$dir/inner" "$dir" "${HOST_DIRS[@]}")
+  done
+  sleep 1000 </dev/null >/dev/null 2>&1 &
+  HOST_PID=$!
+  echo "$HOST_PID" >"$(cgroup_dir pids "$HOST_CG")/inner/cgroup.procs"
+}
+
+teardown() {
+  local d
+  [[ -n ${HOST_PID:-} ]] && kill -9 "$HOST_PID" 2>/dev/null && wait "$HOST_PID" 2>/dev/null
+  for d in "${HOST_DIRS[@]}"; do
+    rmdir "$d" 2>/dev/null || sleep 0.2
+    rmdir "$d" 2>/dev/null || true
+  done
+  hd_teardown
+}
+
+# The host's process and cgroup are as make_host_cgroup left them.
+assert_host_cgroup_untouched() {
+  kill -0 "$HOST_PID" || fail "the host process $HOST_PID was killed"
+  run -0 cat "$(cgroup_dir pids "$HOST_CG")/inner/cgroup.procs"
+  assert_line "$HOST_PID"
+  local d
+  for d in "${HOST_DIRS[@]}"; do
+    [[ -d $d ]] || fail "host cgroup $d was removed"
+  done
+}
+
+@test "cgroupsPath naming an existing host cgroup is refused; its process and dirs stay" {
+  require_cgroup_v1
+  HOST_DIRS=()
+  make_host_cgroup
+  update_config '.linux.cgroupsPath = $p' --arg p "$HOST_CG"
+  set_args /bin/sleep 1000
+  run hd run -d --bundle "$BUNDLE" "$CID" </dev/null
+  assert_failure
+  if is_hardened; then
+    assert_output --partial "refused by policy (cgroup-path): linux.cgroupsPath \"$HOST_CG\" names an existing cgroup"
+  fi
+  # What an engine does after a failed create.
+  hd delete -f "$CID" >/dev/null 2>&1 || true
+  assert_host_cgroup_untouched
+  # Nothing of the refused container is left in the other hierarchies.
+  local c
+  for c in "${CG_HIERARCHIES[@]}"; do
+    [[ $c == pids ]] && continue
+    [[ ! -d $(cgroup_dir "$c" "$HOST_CG") ]] || fail "left behind: $c$HOST_CG"
+  done
+}
+
+@test "delete -f kills and removes only the cgroup its create made" {
+  hardened_only
+  require_cgroup_v1
+  HOST_DIRS=()
+  make_host_cgroup
+  set_args /bin/sleep 1000
+  run_detached "$CID"
+  local init
+  init=$(state_pid "$CID")
+  # A state file that names another cgroup than the one create made (a
+  # create killed half-way, an edited state): delete must not act on it.
+  local state=$ROOT/$CID/state.json
+  jq --arg p "$HOST_CG" '.hardened.cgroup_path = $p' "$state" >"$state.new"
+  mv "$state.new" "$state"
+  run -0 hd delete -f "$CID"
+  assert_host_cgroup_untouched
+  # The init itself is the container's, by pid: gone.
+  ! kill -0 "$init" 2>/dev/null
+  # Its own cgroup, now unnamed by the state, is left (not removed blind).
+  [[ -d $(cgroup_dir pids "$CGPATH") ]]
+  for c in "${CG_HIERARCHIES[@]}" unified; do
+    rmdir "$(cgroup_dir "$c" "$CGPATH")" 2>/dev/null || true
+  done
+}
+
+@test "cgroupsPath outside the policy's cgroup_parents is refused" {
+  hardened_only
+  require_cgroup_v1
+  CGPATH=/not-allowed-$CID
+  CG_CHECK+=("$CGPATH")
+  update_config '.linux.cgroupsPath = $p' --arg p "$CGPATH"
+  run hd run --bundle "$BUNDLE" "$CID"
+  assert_failure
+  assert_output --partial "refused by policy (cgroup-path): linux.cgroupsPath \"$CGPATH\" is not below a parent the policy allows"
+  [[ ! -d $ROOT/$CID ]]
+  # A site policy admits it.
+  echo "{\"cgroup_parents\": [\"/not-allowed-$CID\"]}" >"$BATS_TEST_TMPDIR/policy.json"
+  CGPATH=/not-allowed-$CID/c
+  CG_CHECK+=("$CGPATH")
+  update_config '.linux.cgroupsPath = $p' --arg p "$CGPATH"
+  run -0 hd --policy "$BATS_TEST_TMPDIR/policy.json" run --bundle "$BUNDLE" "$CID"
+  for c in "${CG_HIERARCHIES[@]}" unified; do
+    rmdir "$(cgroup_dir "$c" "/not-allowed-$CID")" 2>/dev/null || true
+  done
+}
+
+@test "cgroupsPath with an empty component is refused" {
+  hardened_only
+  update_config '.linux.cgroupsPath = $p' --arg p "/hardened-test-$CID//x"
+  run hd run --bundle "$BUNDLE" "$CID"
+  assert_failure
+  assert_output --partial "refused by policy (cgroup-path): linux.cgroupsPath"
+  [[ ! -d $ROOT/$CID ]]
+}
