@@ -230,3 +230,45 @@ assert_host_cgroup_untouched() {
   assert_output --partial "refused by policy (cgroup-path): linux.cgroupsPath"
   [[ ! -d $ROOT/$CID ]]
 }
+
+# The host process's cgroups, one line per hierarchy.
+host_cgroups_of() {
+  cat "/proc/$1/cgroup"
+}
+
+@test "unified cgroup.procs cannot move a host process into the container (create and update)" {
+  require_cgroup_v1
+  sleep 1000 </dev/null >/dev/null 2>&1 &
+  HOST_PID=$!
+  HOST_DIRS=()
+  local before
+  before=$(host_cgroups_of "$HOST_PID")
+  update_config '.linux.resources.unified = {"cgroup.procs": $p}' --arg p "$HOST_PID"
+  set_args /bin/sleep 1000
+  run hd run -d --bundle "$BUNDLE" "$CID" </dev/null
+  assert_failure
+  if is_hardened; then
+    assert_output --partial "refused by policy (cgroup-unified): linux.resources.unified[\"cgroup.procs\"] is a cgroup interface file, not a resource"
+  fi
+  hd delete -f "$CID" >/dev/null 2>&1 || true
+  assert_equal "$(host_cgroups_of "$HOST_PID")" "$before"
+  kill -0 "$HOST_PID"
+
+  # The same through update, on a running container.
+  update_config 'del(.linux.resources.unified)'
+  run_detached "$CID"
+  local r=$BATS_TEST_TMPDIR/resources.json
+  jq -n --arg p "$HOST_PID" '{unified: {"cgroup.procs": $p}}' >"$r"
+  run hd update --resources "$r" "$CID"
+  assert_failure
+  if is_hardened; then
+    assert_output --partial "refused by policy (cgroup-unified)"
+  fi
+  jq -n '{unified: {"cgroup.kill": "1"}}' >"$r"
+  run hd update --resources "$r" "$CID"
+  assert_failure
+  hd state "$CID" | jq -e '.status == "running"'
+  hd delete -f "$CID"
+  assert_equal "$(host_cgroups_of "$HOST_PID")" "$before"
+  kill -0 "$HOST_PID"
+}
