@@ -70,6 +70,10 @@ int hd_cg_writef(const char *dir, const char *name, hd_error_t *err,
 /* The whole file, trailing newline removed; NULL with *err set. */
 char *hd_cg_read(const char *dir, const char *name, hd_error_t *err);
 bool hd_cg_exists(const char *dir, const char *name);
+/* Name the spec field a failed write was for, and say why the kernel
+ * refused it: "<field>: writing <file>: <strerror> (<why>)". why NULL:
+ * a reason from the errno. Returns -1. */
+int hd_cg_blame(hd_error_t *err, const char *field, const char *why);
 
 /* Resource writers, one per controller and version. Each returns 0 when
  * the resource is absent. */

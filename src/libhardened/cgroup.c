@@ -99,6 +99,38 @@ bool hd_cg_exists(const char *dir, const char *name) {
   return access(p, F_OK) == 0;
 }
 
+static const char *errno_reason(int e) {
+  switch (e) {
+  case ENOENT:
+    return "the container's cgroup has no such file: its controller is not "
+           "enabled there, or this kernel does not have it";
+  case EINVAL:
+  case ERANGE:
+    return "the kernel refused the value";
+  case EBUSY:
+    return "the kernel refused it in the cgroup's current state";
+  case EACCES:
+  case EPERM:
+    return "the file is not writable";
+  case EOPNOTSUPP:
+    return "not supported by this kernel";
+  default:
+    return NULL;
+  }
+}
+
+int hd_cg_blame(hd_error_t *err, const char *field, const char *why) {
+  if (err == NULL || *err == NULL)
+    return -1;
+  if (why == NULL)
+    why = errno_reason((*err)->errno_value);
+  char *msg = why ? xasprintf("%s: %s (%s)", field, (*err)->msg, why)
+                  : xasprintf("%s: %s", field, (*err)->msg);
+  free((*err)->msg);
+  (*err)->msg = msg;
+  return -1;
+}
+
 void hd_cg_nap(int attempt) {
   /* 1ms growing to 50ms: quick when the kernel is quick, gentle when
    * it is not. */

@@ -134,13 +134,14 @@ make_host_cgroup() {
 }
 
 teardown() {
-  local d
+  local rc=0 d
+  hd_teardown || rc=$?
   [[ -n ${HOST_PID:-} ]] && kill -9 "$HOST_PID" 2>/dev/null && wait "$HOST_PID" 2>/dev/null
-  for d in "${HOST_DIRS[@]}"; do
+  for d in ${HOST_DIRS[@]+"${HOST_DIRS[@]}"}; do
     rmdir "$d" 2>/dev/null || sleep 0.2
     rmdir "$d" 2>/dev/null || true
   done
-  hd_teardown
+  return $rc
 }
 
 # The host's process and cgroup are as make_host_cgroup left them.
@@ -271,4 +272,41 @@ host_cgroups_of() {
   hd delete -f "$CID"
   assert_equal "$(host_cgroups_of "$HOST_PID")" "$before"
   kill -0 "$HOST_PID"
+}
+
+@test "cpu period and quota below a parent with a quota: lowering both works (v1 order)" {
+  require_cgroup_v1 cpu
+  local parent=/hardened-test-$CID-p
+  local pdir
+  pdir=$(cgroup_dir cpu "$parent")
+  mkdir "$pdir"
+  HOST_DIRS=("$pdir")
+  echo 100000 >"$pdir/cpu.cfs_period_us"
+  echo 50000 >"$pdir/cpu.cfs_quota_us"
+  CGPATH=$parent/c
+  CG_CHECK+=("$CGPATH")
+  update_config '.linux.cgroupsPath = $p | .linux.resources.cpu = {quota: 50000, period: 100000}' --arg p "$CGPATH"
+  set_args /bin/sleep 1000
+  run_detached "$CID"
+  # Period first would make 50000/50000, above the parent's half a CPU.
+  run -0 hd update --cpu-quota 25000 --cpu-period 50000 "$CID"
+  assert_equal "$(cat "$(cg_file cpu cpu.cfs_quota_us)")" 25000
+  assert_equal "$(cat "$(cg_file cpu cpu.cfs_period_us)")" 50000
+  # And back up: quota first would make 100000/50000.
+  run -0 hd update --cpu-quota 100000 --cpu-period 200000 "$CID"
+  assert_equal "$(cat "$(cg_file cpu cpu.cfs_quota_us)")" 100000
+  assert_equal "$(cat "$(cg_file cpu cpu.cfs_period_us)")" 200000
+  # Above the parent's share: refused, naming the field and why.
+  run hd update --cpu-quota 150000 --cpu-period 200000 "$CID"
+  assert_failure
+  if is_hardened; then
+    assert_output --partial "linux.resources.cpu.quota/period: writing cpu.cfs_quota_us: Invalid argument"
+    assert_output --partial "no more than the parent cgroup's"
+  fi
+  hd delete -f "$CID"
+  local c
+  for c in "${CG_HIERARCHIES[@]}" unified; do
+    [[ $c == cpu ]] && continue
+    rmdir "$(cgroup_dir "$c" "$parent")" 2>/dev/null || true
+  done
 }

@@ -342,6 +342,24 @@ static void test_v2_writers(void) {
   CHECK_FILE("hugetlb.2MB.max", "4194304");
   h.page_size = "2M";
   CHECK(hd_cg_v2_hugetlb(scratch, &h, &err) < 0);
+
+  /* A failed write names the spec field and says why (issue 11). */
+  static const char no_file[] =
+      "writing memory.min: No such file or directory (the container's "
+      "cgroup has no such file: its controller is not enabled there, or "
+      "this kernel does not have it)";
+  fresh_files(NULL);
+  oci_kv min = {"memory.min", "1G"};
+  CHECK(hd_cg_v2_unified(scratch, &min, 1, &err) < 0);
+  cleanup_free char *want_min =
+      xasprintf("linux.resources.unified[\"memory.min\"]: %s", no_file);
+  CHECK_STR(err ? err->msg : NULL, want_min);
+  m = (oci_memory){.has_reservation = true, .reservation = MiB};
+  CHECK(hd_cg_v2_memory(scratch, &m, &err) < 0);
+  CHECK(err && strncmp(err->msg,
+                       "linux.resources.memory.reservation: writing "
+                       "memory.low: No such file or directory (",
+                       78) == 0);
 }
 
 static void test_v1_writers(void) {
