@@ -280,7 +280,13 @@ host_cgroups_of() {
   local pdir
   pdir=$(cgroup_dir cpu "$parent")
   mkdir "$pdir"
-  HOST_DIRS=("$pdir")
+  # The runtime makes the parent in the other hierarchies; teardown
+  # removes them all, after the container's own leaf.
+  local c
+  HOST_DIRS=()
+  for c in "${CG_HIERARCHIES[@]}" unified; do
+    HOST_DIRS+=("$(cgroup_dir "$c" "$parent")")
+  done
   echo 100000 >"$pdir/cpu.cfs_period_us"
   echo 50000 >"$pdir/cpu.cfs_quota_us"
   CGPATH=$parent/c
@@ -304,9 +310,4 @@ host_cgroups_of() {
     assert_output --partial "no more than the parent cgroup's"
   fi
   hd delete -f "$CID"
-  local c
-  for c in "${CG_HIERARCHIES[@]}" unified; do
-    [[ $c == cpu ]] && continue
-    rmdir "$(cgroup_dir "$c" "$parent")" 2>/dev/null || true
-  done
 }
