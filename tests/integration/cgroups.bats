@@ -191,6 +191,15 @@ assert_host_cgroup_untouched() {
   local state=$ROOT/$CID/state.json
   jq --arg p "$HOST_CG" '.hardened.cgroup_path = $p' "$state" >"$state.new"
   mv "$state.new" "$state"
+  # Nor kill --all, pause or update.
+  run hd kill --all "$CID" KILL
+  assert_failure
+  assert_output --partial "no directory of it was made by this container"
+  run hd pause "$CID"
+  assert_failure
+  run hd update --pids-limit 50 "$CID"
+  assert_failure
+  assert_host_cgroup_untouched
   run -0 hd delete -f "$CID"
   assert_host_cgroup_untouched
   # The init itself is the container's, by pid: gone.
