@@ -186,3 +186,54 @@ int hd_ov_unified(hd_ov *c, oci_resources *r) {
   }
   return 0;
 }
+
+/* ---- fields cgroup v2 has no file for ---- */
+
+static bool on_v2(const hd_ov *c, const char *controller) {
+  const char *have = c->host ? c->host->cgroup_v2_controllers : NULL;
+  return have && word_in_list(have, controller, strlen(controller));
+}
+
+static void ignored_on_v2(hd_ov *c, const char *field, char *requested) {
+  hd_ov_record(c, "unsupported", field, requested,
+               "(dropped: cgroup v2 has no such setting)");
+  free(requested);
+}
+
+/* Where the controller is on cgroup v2, these fields of the v1-shaped
+ * spec have nothing to be written to. They are dropped from the hardened
+ * spec with a record, rather than skipped quietly by the writer. */
+void hd_ov_v2_ignored(hd_ov *c, oci_resources *r) {
+  oci_memory *m = r->memory;
+  if (m && on_v2(c, "memory")) {
+    if (m->has_kernel && m->kernel != 0)
+      ignored_on_v2(c, "linux.resources.memory.kernel",
+                    xasprintf("%" PRId64, m->kernel));
+    if (m->has_kernel_tcp && m->kernel_tcp != 0)
+      ignored_on_v2(c, "linux.resources.memory.kernelTCP",
+                    xasprintf("%" PRId64, m->kernel_tcp));
+    if (m->has_swappiness)
+      ignored_on_v2(c, "linux.resources.memory.swappiness",
+                    xasprintf("%" PRIu64, m->swappiness));
+    if (m->has_disable_oom_killer && m->disable_oom_killer)
+      ignored_on_v2(c, "linux.resources.memory.disableOOMKiller",
+                    xstrdup("true"));
+    m->has_kernel = m->has_kernel_tcp = m->has_swappiness = false;
+    m->has_disable_oom_killer = false;
+  }
+  oci_blkio *b = r->block_io;
+  if (b == NULL || !on_v2(c, "io"))
+    return;
+  if (b->has_leaf_weight)
+    ignored_on_v2(c, "linux.resources.blockIO.leafWeight",
+                  xasprintf("%u", (unsigned)b->leaf_weight));
+  b->has_leaf_weight = false;
+  for (size_t i = 0; i < b->weight_device_len; i++) {
+    oci_weight_device *w = &b->weight_device[i];
+    if (w->has_leaf_weight)
+      ignored_on_v2(c, "linux.resources.blockIO.weightDevice.leafWeight",
+                    xasprintf("%" PRId64 ":%" PRId64 " %u", w->major, w->minor,
+                              (unsigned)w->leaf_weight));
+    w->has_leaf_weight = false;
+  }
+}

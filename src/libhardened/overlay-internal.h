@@ -86,5 +86,8 @@ int hd_ov_mounts(hd_ov *c, oci_spec *s);
  * linux.resources.unified (cgroup-unified). */
 int hd_ov_cgroup_path(hd_ov *c);
 int hd_ov_unified(hd_ov *c, oci_resources *r);
+/* Records (rule unsupported) and drops the v1-only memory and blkio
+ * fields where their controller is on cgroup v2. */
+void hd_ov_v2_ignored(hd_ov *c, oci_resources *r);
 
 #endif

@@ -740,6 +740,7 @@ static int harden_resources(hd_ov *c, const oci_linux *l, oci_resources *r,
   cpu_max(c, r, fill_missing);
   if (hd_ov_unified(c, r) < 0)
     return -1;
+  hd_ov_v2_ignored(c, r);
   if ((fill_missing || r->devices_len > 0) && device_rules(c, l, r) < 0)
     return -1;
   return 0;

@@ -651,6 +651,40 @@ static void test_unified(void) {
   }
 }
 
+/* v1-only fields where the controller is on cgroup v2: dropped with a
+ * record, not skipped quietly by the writer. */
+static void test_v2_ignored(void) {
+  static const char res[] =
+      "\"resources\":{\"memory\":{\"limit\":67108864,\"kernel\":1000000,"
+      "\"swappiness\":10,\"disableOOMKiller\":true},"
+      "\"blockIO\":{\"weight\":100,\"leafWeight\":50}},\"maskedPaths\"";
+  cleanup_free char *json = variant("\"maskedPaths\"", res);
+  result r = run_on(json, NULL, cgroup_facts("/hardened/u", V2_ALL));
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    const oci_resources *out = r.out->linux_->resources;
+    CHECK(out->memory->has_limit && out->memory->limit == 67108864);
+    CHECK(!out->memory->has_kernel && !out->memory->has_swappiness &&
+          !out->memory->has_disable_oom_killer);
+    CHECK(out->block_io->has_weight && !out->block_io->has_leaf_weight);
+  }
+  static const char dropped[] = "(dropped: cgroup v2 has no such setting)";
+  CHECK_OVERRIDE(&r.ov, "unsupported", "linux.resources.memory.kernel",
+                 "1000000", dropped);
+  CHECK_OVERRIDE(&r.ov, "unsupported", "linux.resources.memory.swappiness",
+                 "10", dropped);
+  CHECK_OVERRIDE(&r.ov, "unsupported",
+                 "linux.resources.memory.disableOOMKiller", "true", dropped);
+  CHECK_OVERRIDE(&r.ov, "unsupported", "linux.resources.blockIO.leafWeight",
+                 "50", dropped);
+  done(&r);
+  /* Hybrid: memory and blkio are v1 hierarchies, where they exist. */
+  r = run_on(json, NULL, cgroup_facts("/hardened/u", "hugetlb"));
+  CHECK(r.rc == 0 && r.out->linux_->resources->memory->has_kernel);
+  CHECK(find(&r.ov, "unsupported", "linux.resources.memory.kernel") == NULL);
+  done(&r);
+}
+
 /* update's resources go through the same rule. */
 static void test_update_unified(void) {
   hd_policy *p = policy(NULL);
@@ -926,6 +960,7 @@ int main(void) {
   test_cgroup_path();
   test_unified();
   test_update_unified();
+  test_v2_ignored();
   test_update();
   test_exec_process();
   test_policy_relaxations();
