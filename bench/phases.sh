@@ -44,7 +44,7 @@ if [[ $(stat -f -c %T /sys/fs/cgroup) == tmpfs ]] &&
 fi
 WORK=$(mktemp -d /tmp/hdphases.XXXXXX)
 [[ -n ${KEEP:-} ]] && echo "phases: traces in $WORK" >&2
-trap '[[ -n ${KEEP:-} ]] || rm -rf "$WORK"; rmdir /sys/fs/cgroup/*/hdbench 2>/dev/null || true' EXIT
+trap '[[ -n ${KEEP:-} ]] || rm -rf "$WORK"; rmdir /sys/fs/cgroup/*/hardened-bench 2>/dev/null || true' EXIT
 HD_BENCH_NS= "$here/run.sh" -b "$WORK/bundle" -H "$HARDENED"
 for ((i = 0; i < N; i++)); do
   perf trace -f -e execveat,mkdirat,clone3,sendto,execve,exit_group \

@@ -10,7 +10,7 @@
 #   -o FILE   also write the table (markdown) to FILE
 #   -k        keep the work directory (raw samples in results.txt)
 #   -b DIR    only write the bench bundle (rootfs + config.json running
-#             /bin/true, cgroup /hdbench/ID) to DIR, for profiling
+#             /bin/true, cgroup /hardened-bench/ID) to DIR, for profiling
 #   -D        then also run bench/docker.sh (end to end through docker)
 #
 # Every figure alternates the runtimes inside each iteration (the order
@@ -84,9 +84,9 @@ cleanup() {
       rt_cmd "$rt" delete -f "$id" >/dev/null 2>&1 || true
     done
   done
-  remove_crun_unified_leftovers hdbench
+  remove_crun_unified_leftovers hardened-bench
   local d
-  for d in /sys/fs/cgroup/*/hdbench; do
+  for d in /sys/fs/cgroup/*/hardened-bench; do
     [[ -d $d ]] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
   done
   if ((KEEP)); then
@@ -168,7 +168,7 @@ config_template() {
        options: ["nosuid", "noexec", "nodev", "mode=1777", "size=16m"]}
     ],
     linux: {
-      cgroupsPath: "/hdbench/@ID@",
+      cgroupsPath: "/hardened-bench/@ID@",
       resources: {
         devices: [{allow: false, access: "rwm"}],
         pids: {limit: 100}

@@ -53,6 +53,7 @@ typedef enum {
   F_SUPPLEMENTARY_GID_MIN,
   F_ALLOWED_GIDS,
   F_RLIMITS,
+  F_CGROUP_PARENTS,
   F__COUNT
 } field_id;
 
@@ -87,6 +88,8 @@ static const struct field {
      "an array of integers from 1 to 4294967294"},
     {"rlimits", F_RLIMITS, K_RLIMITS,
      "an object of RLIMIT_ names and hard caps"},
+    {"cgroup_parents", F_CGROUP_PARENTS, K_PATHS,
+     "an array of absolute cgroup paths or patterns"},
 };
 
 typedef struct {
@@ -462,6 +465,9 @@ static int add_list_item(parser *p, char *s) {
   case F_HOOK_ARGS:
     v = &o->hook_args, n = &o->hook_args_len;
     break;
+  case F_CGROUP_PARENTS:
+    v = &o->cgroup_parents, n = &o->cgroup_parents_len;
+    break;
   default:
     v = &o->forbidden_bind_sources, n = &o->forbidden_bind_sources_len;
     break;
@@ -535,6 +541,8 @@ static int on_start_array(void *ctx) {
   p->index = 0;
   if (p->field->id == F_HOOKS_ALLOWED)
     p->out->has_hooks_allowed = true;
+  if (p->field->id == F_CGROUP_PARENTS)
+    p->out->has_cgroup_parents = true;
   return 1;
 }
 
@@ -611,5 +619,6 @@ void oci_policy_file_free(oci_policy_file *p) {
   for (size_t i = 0; i < p->rlimits_len; i++)
     free(p->rlimits[i].name);
   free(p->rlimits);
+  strv_free(p->cgroup_parents, p->cgroup_parents_len);
   free(p);
 }

@@ -65,6 +65,9 @@ typedef struct {
    * (policy.c knows which exist) */
   oci_policy_rlimit *rlimits;
   size_t rlimits_len;
+  bool has_cgroup_parents; /* replaces the built-in list */
+  char **cgroup_parents;   /* cgroup paths, or patterns with '*' */
+  size_t cgroup_parents_len;
 } oci_policy_file;
 
 /* err->msg is "line N: <key>: <what>"; the caller prefixes the file. */

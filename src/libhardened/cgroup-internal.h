@@ -1,11 +1,21 @@
-/* Shared between cgroup.c (layout, lifecycle) and the per-version
- * resource writers. Not part of the library's interface. */
+/* Shared between the cgroup files, from the bottom up: cgroup-utils.c
+ * (file helpers), cgroup-setup.c (layout), cgroup-path.c (resolution),
+ * cgroup-v1.c / cgroup-v2.c (writers), cgroup-cgroupfs.c (the dirs),
+ * cgroup-owned.c (the ownership record), cgroup-resources.c, and
+ * cgroup.c (life cycle) on top. Not part of the library's interface. */
 #ifndef HD_CGROUP_INTERNAL_H
 #define HD_CGROUP_INTERNAL_H
 
 #include "cgroup.h"
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+
+static inline void hd_cg_fclosep(FILE **f) {
+  if (*f)
+    fclose(*f);
+}
+#define cleanup_file __attribute__((cleanup(hd_cg_fclosep)))
 
 /* One mounted hierarchy under /sys/fs/cgroup. */
 typedef struct hd_cg_hierarchy {
@@ -46,6 +56,30 @@ struct hd_cgroup {
 
 const hd_cg_layout *hd_cg_get_layout(hd_error_t *err);
 
+/* cgroup-path.c: "//a/b/" -> "/a/b"; a "." or ".." component. */
+char *hd_cg_normalize(const char *path);
+bool hd_cg_has_dotdot(const char *path);
+
+/* cgroup-cgroupfs.c. The object for path, without touching the
+ * filesystem. */
+int hd_cg_new(const char *path, hd_cgroup **out, hd_error_t *err);
+/* "no directory of it was made by this container" when cg has none. */
+int hd_cg_require_owned(const hd_cgroup *cg, hd_error_t *err);
+/* mkdir the leaf in every hierarchy (-2: it exists, rule cgroup-path);
+ * what was made stays in created_top for hd_cg_remove_all_created. */
+int hd_cg_create_dirs(hd_cgroup *cg, hd_error_t *err);
+void hd_cg_remove_all_created(hd_cgroup *cg);
+/* Pure v2: every controller the root offers, best effort. */
+void hd_cg_v2_enable_all(hd_cgroup *cg);
+
+/* The ownership record (cgroup-owned.c). */
+int hd_cg_owned_write(int state_fd, const hd_cgroup *cg, hd_error_t *err);
+void hd_cg_owned_remove(int state_fd);
+/* Drop from cg every dir the record does not list as this container's. */
+void hd_cg_keep_owned(hd_cgroup *cg, int state_fd);
+/* Remove dirs[i] from cg (freeing it), keeping v2_dir right. */
+void hd_cg_drop_dir(hd_cgroup *cg, size_t i);
+
 /* The dir of the hierarchy holding the v1 controller, or NULL. */
 const hd_cg_dir *hd_cg_v1_dir(const hd_cgroup *cg, const char *controller);
 /* The cgroup2 dir when controller (v2 name) can be used there, after
@@ -62,6 +96,10 @@ int hd_cg_writef(const char *dir, const char *name, hd_error_t *err,
 /* The whole file, trailing newline removed; NULL with *err set. */
 char *hd_cg_read(const char *dir, const char *name, hd_error_t *err);
 bool hd_cg_exists(const char *dir, const char *name);
+/* Name the spec field a failed write was for, and say why the kernel
+ * refused it: "<field>: writing <file>: <strerror> (<why>)". why NULL:
+ * a reason from the errno. Returns -1. */
+int hd_cg_blame(hd_error_t *err, const char *field, const char *why);
 
 /* Resource writers, one per controller and version. Each returns 0 when
  * the resource is absent. */

@@ -70,6 +70,11 @@ static int open_dir_fd(hd_cgroup *cg, hd_error_t *err) {
  * CLONE_INTO_CGROUP) and its cgroup.procs (the fallback when clone3 is
  * missing) are opened: which one is used is only known at the clone. */
 int hd_cgroup_prepare_join(hd_cgroup *cg, hd_error_t *err) {
+  if (cg->n == 0)
+    return hd_error_set(err, ENOENT,
+                        "joining cgroup %s: no directory of it was made by "
+                        "this container's create",
+                        cg->path);
   if (open_dir_fd(cg, err) < 0)
     return -1;
   for (size_t i = 0; i < cg->n; i++) {

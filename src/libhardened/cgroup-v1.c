@@ -67,9 +67,9 @@ static void v1_kernel_memory(const char *dir, const oci_memory *m) {
 int hd_cg_v1_memory(const char *dir, const oci_memory *m, hd_error_t *err) {
   if (m->has_reservation && m->reservation != 0 &&
       write_i64(dir, "memory.soft_limit_in_bytes", m->reservation, err) < 0)
-    return -1;
+    return hd_cg_blame(err, "linux.resources.memory.reservation", NULL);
   if (v1_memory_limits(dir, m, err) < 0)
-    return -1;
+    return hd_cg_blame(err, "linux.resources.memory.limit/swap", NULL);
   v1_kernel_memory(dir, m);
   if (m->has_kernel_tcp && m->kernel_tcp != 0) {
     if (!hd_cg_exists(dir, "memory.kmem.tcp.limit_in_bytes"))
@@ -93,6 +93,32 @@ int hd_cg_v1_memory(const char *dir, const oci_memory *m, hd_error_t *err) {
   return 0;
 }
 
+/* v1 checks quota/period as a pair at each write: the share may not go
+ * above the parent's (kernel/sched/core.c, tg_cfs_schedulable_down).
+ * Lowering the period while a quota is set passes through a higher
+ * share, raising it with the quota first likewise; no one order suits
+ * both, so the period goes first and, when the kernel refuses it, again
+ * after the quota. */
+static int v1_cfs_bandwidth(const char *dir, const oci_cpu *c,
+                            hd_error_t *err) {
+  bool period = c->has_period && c->period != 0;
+  bool quota = c->has_quota && c->quota != 0;
+  bool period_again = false;
+  if (period &&
+      hd_cg_writef(dir, "cpu.cfs_period_us", err, "%" PRIu64, c->period) < 0) {
+    if (!quota || (*err)->errno_value != EINVAL)
+      return -1;
+    hd_error_free(err);
+    period_again = true;
+  }
+  if (quota && write_i64(dir, "cpu.cfs_quota_us", c->quota, err) < 0)
+    return -1;
+  if (period_again &&
+      hd_cg_writef(dir, "cpu.cfs_period_us", err, "%" PRIu64, c->period) < 0)
+    return -1;
+  return 0;
+}
+
 int hd_cg_v1_cpu(const char *dir, const oci_cpu *c, hd_error_t *err) {
   /* The runtime budget is checked against the period: period first. */
   if (c->has_realtime_period && c->realtime_period != 0 &&
@@ -102,12 +128,13 @@ int hd_cg_v1_cpu(const char *dir, const oci_cpu *c, hd_error_t *err) {
   if (c->has_realtime_runtime && c->realtime_runtime != 0 &&
       write_i64(dir, "cpu.rt_runtime_us", c->realtime_runtime, err) < 0)
     return -1;
-  if (c->has_period && c->period != 0 &&
-      hd_cg_writef(dir, "cpu.cfs_period_us", err, "%" PRIu64, c->period) < 0)
-    return -1;
-  if (c->has_quota && c->quota != 0 &&
-      write_i64(dir, "cpu.cfs_quota_us", c->quota, err) < 0)
-    return -1;
+  if (v1_cfs_bandwidth(dir, c, err) < 0)
+    return hd_cg_blame(
+        err, "linux.resources.cpu.quota/period",
+        (*err)->errno_value == EINVAL
+            ? "the period must be 1000 to 1000000 us, the quota at least 1000 "
+              "us, and quota/period no more than the parent cgroup's"
+            : NULL);
   if (c->has_burst &&
       hd_cg_writef(dir, "cpu.cfs_burst_us", err, "%" PRIu64, c->burst) < 0)
     return -1;
@@ -232,7 +259,9 @@ int hd_cg_v1_hugetlb(const char *dir, const oci_hugepage_limit *l,
     return -1;
   cleanup_free char *name =
       xasprintf("hugetlb.%s.limit_in_bytes", l->page_size);
-  return hd_cg_writef(dir, name, err, "%" PRIu64, l->limit);
+  if (hd_cg_writef(dir, name, err, "%" PRIu64, l->limit) < 0)
+    return hd_cg_blame(err, "linux.resources.hugepageLimits", NULL);
+  return 0;
 }
 
 /* "c 1:3 rwm"; "a" alone stands for every device and access. */

@@ -40,16 +40,18 @@ static int v2_swap(const char *dir, const oci_memory *m, hd_error_t *err) {
     hd_debug("cgroup: no memory.swap.max; unlimited swap needs nothing");
     return 0;
   }
-  return write_limit(dir, "memory.swap.max", swap_only, err);
+  if (write_limit(dir, "memory.swap.max", swap_only, err) < 0)
+    return hd_cg_blame(err, "linux.resources.memory.swap", NULL);
+  return 0;
 }
 
 int hd_cg_v2_memory(const char *dir, const oci_memory *m, hd_error_t *err) {
   if (m->has_reservation && m->reservation != 0 &&
       write_limit(dir, "memory.low", m->reservation, err) < 0)
-    return -1;
+    return hd_cg_blame(err, "linux.resources.memory.reservation", NULL);
   if (m->has_limit && m->limit != 0 &&
       write_limit(dir, "memory.max", m->limit, err) < 0)
-    return -1;
+    return hd_cg_blame(err, "linux.resources.memory.limit", NULL);
   if (v2_swap(dir, m, err) < 0)
     return -1;
   if ((m->has_kernel && m->kernel != 0) ||
@@ -86,7 +88,7 @@ int hd_cg_v2_cpu(const char *dir, const oci_cpu *c, hd_error_t *err) {
                    hd_cg_shares_to_weight(c->shares)) < 0)
     return -1;
   if (v2_cpu_max(dir, c, err) < 0)
-    return -1;
+    return hd_cg_blame(err, "linux.resources.cpu.quota/period", NULL);
   if (c->has_burst &&
       hd_cg_writef(dir, "cpu.max.burst", err, "%" PRIu64, c->burst) < 0)
     return -1;
@@ -105,9 +107,10 @@ int hd_cg_v2_cpuset(const char *dir, const oci_cpu *c, hd_error_t *err) {
 }
 
 int hd_cg_v2_pids(const char *dir, const oci_pids *p, hd_error_t *err) {
-  if (!p->has_limit || p->limit <= 0)
-    return hd_cg_write(dir, "pids.max", "max", err);
-  return hd_cg_writef(dir, "pids.max", err, "%" PRId64, p->limit);
+  int rc = !p->has_limit || p->limit <= 0
+               ? hd_cg_write(dir, "pids.max", "max", err)
+               : hd_cg_writef(dir, "pids.max", err, "%" PRId64, p->limit);
+  return rc < 0 ? hd_cg_blame(err, "linux.resources.pids.limit", NULL) : 0;
 }
 
 /* blkio weights run 10..1000, io.weight 1..10000; io.bfq.weight keeps
@@ -170,7 +173,9 @@ int hd_cg_v2_hugetlb(const char *dir, const oci_hugepage_limit *l,
   if (hd_cg_check_page_size(l, err) < 0)
     return -1;
   cleanup_free char *name = xasprintf("hugetlb.%s.max", l->page_size);
-  return hd_cg_writef(dir, name, err, "%" PRIu64, l->limit);
+  if (hd_cg_writef(dir, name, err, "%" PRIu64, l->limit) < 0)
+    return hd_cg_blame(err, "linux.resources.hugepageLimits", NULL);
+  return 0;
 }
 
 int hd_cg_v2_unified(const char *dir, const oci_kv *kv, size_t n,
@@ -182,8 +187,11 @@ int hd_cg_v2_unified(const char *dir, const oci_kv *kv, size_t n,
                           "linux.resources.unified: invalid key "
                           "\"%s\"",
                           key);
-    if (hd_cg_write(dir, key, kv[i].value ? kv[i].value : "", err) < 0)
-      return hd_error_wrap(err, "linux.resources.unified");
+    if (hd_cg_write(dir, key, kv[i].value ? kv[i].value : "", err) < 0) {
+      cleanup_free char *field =
+          xasprintf("linux.resources.unified[\"%s\"]", key);
+      return hd_cg_blame(err, field, NULL);
+    }
   }
   return 0;
 }

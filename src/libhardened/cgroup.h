@@ -22,12 +22,24 @@ char *hd_cgroup_resolve_path(const char *cgroups_path, const char *id,
  * systemd "slice:prefix:name", the root cgroup). */
 int hd_cgroup_resolve(const char *cgroups_path, const char *id,
                       bool systemd_cgroup, char **out, hd_error_t *err);
-/* mkdir the cgroup in every hierarchy and apply linux.resources. Fails
- * when the cgroup already holds processes. */
+/* The file in the container's state dir recording which cgroup dirs its
+ * create made (cgroup-owned.c). */
+#define HD_CGROUP_OWNED_FILE "cgroup.owned"
+/* mkdir the cgroup in every hierarchy, record the dirs in state_fd's
+ * HD_CGROUP_OWNED_FILE, and apply linux.resources. The leaf must be new
+ * in every hierarchy: an existing one is refused (rule cgroup-path), so
+ * the container never shares a cgroup it did not make. */
 int hd_cgroup_create(const char *path, const oci_resources *resources,
-                     hd_cgroup **out, hd_error_t *err);
-/* Open an existing container cgroup (delete, update, ps, pause). */
-int hd_cgroup_open(const char *path, hd_cgroup **out, hd_error_t *err);
+                     int state_fd, hd_cgroup **out, hd_error_t *err);
+/* Open a container's cgroup (delete, update, ps, pause, exec): only the
+ * dirs state_fd's record lists as made by its create are in it. With
+ * none, destroy does nothing and the other calls fail. */
+int hd_cgroup_open(int state_fd, const char *path, hd_cgroup **out,
+                   hd_error_t *err);
+/* The controllers a container's cgroup v2 dir can have, space-separated
+ * (the cgroup2 root's cgroup.controllers); "" without cgroup2, NULL when
+ * the layout cannot be read. Malloc'd. */
+char *hd_cgroup_v2_controllers(void);
 /* A new process places itself in cg (cgroup-join.c): the runtime calls
  * hd_cgroup_prepare_join, then hd_cgroup_clone; the single-threaded child
  * calls hd_cgroup_join_self first thing, with the v2_placed it got from

@@ -15,7 +15,7 @@ static int open_cgroup_of(hd_opened_container *c, hd_cgroup **cg,
                           hd_error_t *err) {
   if (c->state->cgroup_path == NULL)
     return hd_error_set(err, 0, "container \"%s\" has no cgroup", c->state->id);
-  return hd_cgroup_open(c->state->cgroup_path, cg, err);
+  return hd_cgroup_open(c->state_fd, c->state->cgroup_path, cg, err);
 }
 
 int hd_container_pause(const char *state_root, const char *id, bool pause,
@@ -65,25 +65,25 @@ int hd_container_pids(const char *state_root, const char *id, pid_t **pids,
   return rc;
 }
 
-#define TAKE(field)                                                          \
-  do {                                                                       \
-    if (update->field) {                                                     \
-      void *old_ = saved->field;                                             \
-      saved->field = update->field;                                          \
-      update->field = old_;                                                  \
-    }                                                                        \
+#define TAKE(field)                                                            \
+  do {                                                                         \
+    if (update->field) {                                                       \
+      void *old_ = saved->field;                                               \
+      saved->field = update->field;                                            \
+      update->field = old_;                                                    \
+    }                                                                          \
   } while (0)
 
-#define TAKE_ARRAY(field)                                                    \
-  do {                                                                       \
-    if (update->field##_len) {                                               \
-      void *old_ = saved->field;                                             \
-      size_t n_ = saved->field##_len;                                        \
-      saved->field = update->field;                                          \
-      saved->field##_len = update->field##_len;                              \
-      update->field = old_;                                                  \
-      update->field##_len = n_;                                              \
-    }                                                                        \
+#define TAKE_ARRAY(field)                                                      \
+  do {                                                                         \
+    if (update->field##_len) {                                                 \
+      void *old_ = saved->field;                                               \
+      size_t n_ = saved->field##_len;                                          \
+      saved->field = update->field;                                            \
+      saved->field##_len = update->field##_len;                                \
+      update->field = old_;                                                    \
+      update->field##_len = n_;                                                \
+    }                                                                          \
   } while (0)
 
 /* The saved spec keeps the latest resources, so a later update or
@@ -101,13 +101,19 @@ static void merge_resources(oci_resources *saved, oci_resources *update) {
 }
 
 static int harden_resources(const char *policy_path,
-                            const oci_resources *requested,
-                            oci_resources **out, hd_error_t *err) {
+                            const oci_resources *requested, oci_resources **out,
+                            hd_error_t *err) {
   hd_policy *policy = NULL;
   hd_overrides ov = {0};
+  /* The same host fact create's overlay had: which controllers a
+   * unified key may name. */
+  hd_host_facts *facts = hd_host_facts_new();
+  cleanup_free char *controllers = hd_cgroup_v2_controllers();
+  hd_host_facts_set_cgroup_v2_controllers(facts, controllers);
   int rc = hd_policy_load_site(policy_path, &policy, err);
   if (rc == 0)
-    rc = hd_overlay_resources(requested, policy, out, &ov, err);
+    rc = hd_overlay_resources_on(requested, policy, facts, out, &ov, err);
+  hd_host_facts_free(facts);
   for (size_t i = 0; rc == 0 && i < ov.len; i++)
     hd_warn("update capped by policy (%s): %s: %s -> %s", ov.items[i].rule,
             ov.items[i].field, ov.items[i].requested, ov.items[i].enforced);
@@ -141,7 +147,8 @@ int hd_container_update(const char *state_root, const char *id,
   if (rc == 0) {
     hd_refresh_status(&c);
     if (strcmp(c.state->status, "stopped") == 0)
-      rc = hd_error_set(err, 0, "cannot update container \"%s\": it is stopped", id);
+      rc = hd_error_set(err, 0, "cannot update container \"%s\": it is stopped",
+                        id);
   }
   if (rc == 0)
     rc = harden_resources(policy_path, requested, &hardened, err);
@@ -159,8 +166,8 @@ int hd_container_update(const char *state_root, const char *id,
   return rc;
 }
 
-int hd_container_stats(const char *state_root, const char *id,
-                       oci_stats *stats, bool *running, hd_error_t *err) {
+int hd_container_stats(const char *state_root, const char *id, oci_stats *stats,
+                       bool *running, hd_error_t *err) {
   hd_opened_container c;
   hd_cgroup *cg = NULL;
   int rc = hd_open_container(state_root, id, &c, err);

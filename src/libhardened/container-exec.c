@@ -272,6 +272,7 @@ static int spawn_exec(exec_ctx *x, pid_t *out, hd_error_t *err) {
 typedef struct {
   oci_spec *spec;
   oci_state *state;
+  hd_cgroup *cgroup; /* opened through the state dir's ownership record */
 } container_snapshot;
 
 /* Read what exec needs, then let go of the lock: a long-running exec
@@ -289,6 +290,8 @@ static int snapshot_container(const hd_exec_opts *o, container_snapshot *s,
   }
   if (rc == 0)
     rc = hd_state_read_config(c.state_fd, &s->spec, err);
+  if (rc == 0)
+    rc = hd_cgroup_open(c.state_fd, c.state->cgroup_path, &s->cgroup, err);
   if (rc == 0)
     s->state = hd_steal_pointer(&c.state);
   hd_opened_clear(&c);
@@ -317,8 +320,7 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
   const oci_linux *lnx = snap->spec->linux_;
   int rc = hd_seccomp_compile(lnx ? lnx->seccomp : NULL, HD_SECCOMP_CACHE_DIR,
                               &x.seccomp, err);
-  if (rc == 0)
-    rc = hd_cgroup_open(snap->state->cgroup_path, &x.cgroup, err);
+  x.cgroup = hd_steal_pointer(&snap->cgroup);
   if (rc == 0 && process->terminal &&
       (x.console_fd = hd_console_socket_connect(o->console_socket, err)) < 0)
     rc = -1;
@@ -358,5 +360,6 @@ int hd_container_exec(const hd_exec_opts *o, int *exit_status,
   oci_process_free(requested);
   oci_spec_free(snap.spec);
   oci_state_free(snap.state);
+  hd_cgroup_free(snap.cgroup);
   return rc;
 }

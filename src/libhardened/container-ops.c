@@ -178,11 +178,12 @@ int hd_container_state(const char *state_root, const char *id, char **json,
   return rc;
 }
 
-static int kill_cgroup(const oci_state *s, int signal, hd_error_t *err) {
+static int kill_cgroup(int state_fd, const oci_state *s, int signal,
+                       hd_error_t *err) {
   hd_cgroup *cg = NULL;
   pid_t *pids = NULL;
   size_t n = 0;
-  int rc = hd_cgroup_open(s->cgroup_path, &cg, err);
+  int rc = hd_cgroup_open(state_fd, s->cgroup_path, &cg, err);
   if (rc == 0)
     rc = hd_cgroup_pids(cg, &pids, &n, err);
   for (size_t i = 0; rc == 0 && i < n; i++)
@@ -203,7 +204,7 @@ int hd_container_kill(const char *state_root, const char *id, int signal,
       rc = hd_error_set(err, 0, "container \"%s\" is not running", id);
   }
   if (rc == 0 && all)
-    rc = kill_cgroup(c.state, signal, err);
+    rc = kill_cgroup(c.state_fd, c.state, signal, err);
   else if (rc == 0 && kill(c.state->pid, signal) < 0)
     rc = hd_error_set(err, errno, "kill %d", c.state->pid);
   hd_opened_clear(&c);
@@ -238,7 +239,7 @@ static int remove_container(hd_opened_container *c, const char *id,
                             const oci_spec *known, hd_error_t *err) {
   if (c->state->cgroup_path) {
     hd_cgroup *cg = NULL;
-    int rc = hd_cgroup_open(c->state->cgroup_path, &cg, err);
+    int rc = hd_cgroup_open(c->state_fd, c->state->cgroup_path, &cg, err);
     if (rc == 0)
       rc = hd_cgroup_destroy(cg, err);
     hd_cgroup_free(cg);

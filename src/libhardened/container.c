@@ -82,6 +82,14 @@ static int gather_facts(hd_create_ctx *ctx, const oci_spec *requested,
     rc = hd_error_set(err, errno, "returning to the working directory");
   if (rc == 0)
     hd_host_facts_set_state_root(*facts, ctx->opts->state_root);
+  /* Resolved once, here: the overlay judges this path against the
+   * policy's cgroup_parents and create makes exactly this one. */
+  const oci_linux *lnx = requested->linux_;
+  if (rc == 0)
+    rc = hd_cgroup_resolve(lnx ? lnx->cgroups_path : NULL, ctx->opts->id,
+                           ctx->opts->systemd_cgroup, &ctx->cgroup_path, err);
+  if (rc == 0)
+    hd_host_facts_set_cgroup_path(*facts, ctx->cgroup_path);
   return rc;
 }
 
@@ -217,9 +225,6 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
     return -1;
   ctx->created = hd_now_rfc3339();
   const oci_linux *lnx = ctx->spec->linux_;
-  if (hd_cgroup_resolve(lnx ? lnx->cgroups_path : NULL, opts->id,
-                        opts->systemd_cgroup, &ctx->cgroup_path, err) < 0)
-    return hd_error_wrap(err, "linux.cgroupsPath");
   if (opts->systemd_cgroup)
     hd_warn("--systemd-cgroup: systemd is not driven yet; using cgroupfs at %s",
             ctx->cgroup_path);
@@ -233,7 +238,7 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
       fchmodat(ctx->state_fd, HD_EXEC_FIFO, 0622, 0) < 0)
     return hd_error_set(err, errno, "creating exec.fifo");
   if (hd_cgroup_create(ctx->cgroup_path, lnx ? lnx->resources : NULL,
-                       &ctx->cgroup, err) < 0 ||
+                       ctx->state_fd, &ctx->cgroup, err) < 0 ||
       hd_cgroup_prepare_join(ctx->cgroup, err) < 0)
     return -1;
   if (opts->console_socket) {

@@ -12,6 +12,8 @@
 #include "hooks.h"
 
 #include <dirent.h>
+#include "cgroup.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -148,6 +150,17 @@ void hd_host_facts_add_rlimit(hd_host_facts *f, const char *name, uint64_t soft,
       (hd_fact_rlimit){.name = xstrdup(name), .soft = soft, .hard = hard};
 }
 
+void hd_host_facts_set_cgroup_path(hd_host_facts *f, const char *path) {
+  free(f->cgroup_path);
+  f->cgroup_path = path ? xstrdup(path) : NULL;
+}
+
+void hd_host_facts_set_cgroup_v2_controllers(hd_host_facts *f,
+                                             const char *controllers) {
+  free(f->cgroup_v2_controllers);
+  f->cgroup_v2_controllers = controllers ? xstrdup(controllers) : NULL;
+}
+
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path) {
   for (size_t i = 0; f && i < f->ns_paths_len; i++)
     if (strcmp(f->ns_paths[i].path, path) == 0)
@@ -222,6 +235,8 @@ void hd_host_facts_free(hd_host_facts *f) {
   free(f->paths);
   free(f->devices);
   free(f->state_root);
+  free(f->cgroup_path);
+  free(f->cgroup_v2_controllers);
   free(f);
 }
 
@@ -478,6 +493,7 @@ int hd_host_facts_gather(const oci_spec *spec, hd_host_facts **out,
   gather_rlimits(f);
   gather_lsm(f);
   f->memfd_noexec = access("/proc/sys/vm/memfd_noexec", F_OK) == 0;
+  f->cgroup_v2_controllers = hd_cgroup_v2_controllers();
   if (spec) {
     if (gather_ns_paths(f, spec->linux_, err) < 0) {
       hd_host_facts_free(f);

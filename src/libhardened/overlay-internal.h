@@ -82,6 +82,13 @@ struct hd_host_facts {
   size_t sources_len;
   /* root.path, opened the same way (path NULL: not gathered) */
   hd_fact_source root;
+  /* The container's cgroup path as create resolved it (linux.cgroupsPath,
+   * relative ones against the runtime's cgroup); NULL when unknown. */
+  char *cgroup_path;
+  /* The controllers a cgroup v2 dir of the container can have (the
+   * cgroup2 root's cgroup.controllers, space-separated): "" when the
+   * host mounts no cgroup2; NULL when unknown. */
+  char *cgroup_v2_controllers;
 };
 
 const hd_fact_ns *hd_facts_ns_path(const hd_host_facts *f, const char *path);
@@ -138,5 +145,12 @@ bool hd_ov_pin_allowed(oci_namespace_type type);
 /* After the spec's own org.hardened.* annotations are dropped: the
  * identity of each joined namespace, for setup to compare. */
 void hd_ov_note_joined_ns(hd_ov *c, oci_spec *s);
+/* overlay-cgroup.c: linux.cgroupsPath (cgroup-path) and
+ * linux.resources.unified (cgroup-unified). */
+int hd_ov_cgroup_path(hd_ov *c);
+int hd_ov_unified(hd_ov *c, oci_resources *r);
+/* Records (rule unsupported) and drops the v1-only memory and blkio
+ * fields where their controller is on cgroup v2. */
+void hd_ov_v2_ignored(hd_ov *c, oci_resources *r);
 
 #endif

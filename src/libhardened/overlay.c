@@ -317,38 +317,6 @@ static void cpu_max(hd_ov *c, oci_resources *r, bool fill_missing) {
   cpu->period = period;
 }
 
-/* unified is a raw cgroup v2 escape hatch: it must not undo the limits
- * above, nor name anything outside the container's cgroup directory. */
-static int unified_keys(hd_ov *c, oci_resources *r) {
-  for (size_t i = 0; i < r->unified_len;) {
-    const char *key = r->unified[i].key ? r->unified[i].key : "";
-    cleanup_free char *field =
-        xasprintf("linux.resources.unified[\"%s\"]", key);
-    if (*key == '\0' || strchr(key, '/') || strcmp(key, "..") == 0 ||
-        strcmp(key, ".") == 0)
-      return hd_ov_refuse(c, "resources", field,
-                          "is not a file of the container's cgroup");
-    bool drop =
-        strcmp(key, "pids.max") == 0 ||
-        (c->policy->memory_max && (strcmp(key, "memory.max") == 0 ||
-                                   strcmp(key, "memory.swap.max") == 0)) ||
-        (c->policy->cpu_max_quota && strcmp(key, "cpu.max") == 0);
-    if (!drop) {
-      i++;
-      continue;
-    }
-    hd_ov_record(c, strcmp(key, "pids.max") == 0 ? "pids-limit" : "resources",
-                 field, r->unified[i].value ? r->unified[i].value : "",
-                 "(removed)");
-    free(r->unified[i].key);
-    free(r->unified[i].value);
-    memmove(&r->unified[i], &r->unified[i + 1],
-            (r->unified_len - i - 1) * sizeof *r->unified);
-    r->unified_len--;
-  }
-  return 0;
-}
-
 /* ---- devices ---- */
 
 typedef struct {
@@ -751,8 +719,9 @@ static int harden_resources(hd_ov *c, const oci_linux *l, oci_resources *r,
   pids_limit(c, r, fill_missing);
   memory_max(c, r, fill_missing);
   cpu_max(c, r, fill_missing);
-  if (unified_keys(c, r) < 0)
+  if (hd_ov_unified(c, r) < 0)
     return -1;
+  hd_ov_v2_ignored(c, r);
   if ((fill_missing || r->devices_len > 0) && device_rules(c, l, r) < 0)
     return -1;
   return 0;
@@ -765,7 +734,8 @@ static int harden_linux(hd_ov *c, oci_spec *s) {
     return hd_ov_refuse(c, "host-namespace", "linux.namespaces", "lacks \"%s\"",
                         oci_namespace_type_name(OCI_NS_PID));
   if (own_namespaces(c, l, &own_net) < 0 || sysctls(c, l, own_net) < 0 ||
-      device_nodes(c, l) < 0 || personality(c, l) < 0)
+      device_nodes(c, l) < 0 || personality(c, l) < 0 ||
+      hd_ov_cgroup_path(c) < 0)
     return -1;
   if (l->resources == NULL)
     l->resources = xcalloc(1, sizeof *l->resources);
@@ -892,6 +862,12 @@ int hd_overlay_process(const oci_process *in, const hd_policy *policy,
 int hd_overlay_resources(const oci_resources *in, const hd_policy *policy,
                          oci_resources **out, hd_overrides *overrides,
                          hd_error_t *err) {
+  return hd_overlay_resources_on(in, policy, NULL, out, overrides, err);
+}
+
+int hd_overlay_resources_on(const oci_resources *in, const hd_policy *policy,
+                            const hd_host_facts *host, oci_resources **out,
+                            hd_overrides *overrides, hd_error_t *err) {
   *out = NULL;
   if (in == NULL || policy == NULL)
     return hd_error_set(err, EINVAL, "overlay: no resources or no policy");
@@ -899,7 +875,7 @@ int hd_overlay_resources(const oci_resources *in, const hd_policy *policy,
   if (r == NULL)
     return hd_error_set(err, ENOMEM, "overlay: copying the resources");
   size_t keep = overrides->len;
-  hd_ov c = {.policy = policy, .ov = overrides, .err = err};
+  hd_ov c = {.policy = policy, .host = host, .ov = overrides, .err = err};
   if (hd_ov_fields_resources(&c, r, "linux.resources") < 0 ||
       harden_resources(&c, NULL, r, false) < 0) {
     drop_new_overrides(overrides, keep);

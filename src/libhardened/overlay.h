@@ -70,6 +70,12 @@ int hd_host_facts_source_fd(const hd_host_facts *f, const char *path,
 int hd_host_facts_root_fd(const hd_host_facts *f, int *open_errno);
 /* root.path as opened: the real path of the directory. */
 void hd_host_facts_set_root(hd_host_facts *f, const char *real_path);
+/* The resolved cgroup path the container's cgroup will have. */
+void hd_host_facts_set_cgroup_path(hd_host_facts *f, const char *path);
+/* Space-separated cgroup v2 controllers the container's cgroup can have;
+ * "" when the host has no cgroup2. */
+void hd_host_facts_set_cgroup_v2_controllers(hd_host_facts *f,
+                                             const char *controllers);
 
 /* create/run. Refusal: returns -1 with
  * "refused by policy (<rule>): <field> <why>". */
@@ -84,5 +90,9 @@ int hd_overlay_process(const oci_process *in, const hd_policy *policy,
 int hd_overlay_resources(const oci_resources *in, const hd_policy *policy,
                          oci_resources **out, hd_overrides *overrides,
                          hd_error_t *err);
+/* The same with host facts (the cgroup v2 controllers, for unified). */
+int hd_overlay_resources_on(const oci_resources *in, const hd_policy *policy,
+                            const hd_host_facts *host, oci_resources **out,
+                            hd_overrides *overrides, hd_error_t *err);
 
 #endif

@@ -23,6 +23,28 @@
 static const char *const default_hooks[] = {
     "/usr/bin/dockerd", "/usr/sbin/dockerd", "/usr/local/bin/dockerd"};
 
+/* What the engines and the test suites create today: hardened's own
+ * default /hardened/<id> (and the suites' /hardened-test...), docker's
+ * cgroupfs and systemd drivers, podman's cgroupfs and systemd managers,
+ * containerd's per-namespace parents (ctr's "default", CRI's "k8s.io")
+ * and the kubelet's kubepods tree under either driver. */
+static const char *const default_cgroup_parents[] = {
+    "/hardened*",
+    "/docker",
+    "/system.slice/docker-*.scope",
+    "/libpod_parent",
+    "/machine.slice/libpod-*.scope",
+    "/default",
+    "/k8s.io",
+    "/kubepods*"};
+
+static char **strv_copy(const char *const *src, size_t n) {
+  char **v = xcalloc(n, sizeof(char *));
+  for (size_t i = 0; i < n; i++)
+    v[i] = xstrdup(src[i]);
+  return v;
+}
+
 static char **strv_take(char ***v, size_t *n, size_t *out_len) {
   char **r = *v;
   *out_len = *n;
@@ -46,6 +68,9 @@ static hd_policy *policy_defaults(void) {
   p->userns_host_min = HD_POLICY_USERNS_HOST_MIN;
   p->userns_host_max = HD_POLICY_USERNS_HOST_MAX;
   p->supplementary_gid_min = HD_POLICY_SUPPLEMENTARY_GID_MIN;
+  p->cgroup_parents_len =
+      sizeof default_cgroup_parents / sizeof default_cgroup_parents[0];
+  p->cgroup_parents = strv_copy(default_cgroup_parents, p->cgroup_parents_len);
   p->source = xstrdup("built-in");
   return p;
 }
@@ -100,6 +125,11 @@ static void apply_file(hd_policy *p, oci_policy_file *f) {
     strv_free(p->hooks_allowed, p->hooks_allowed_len);
     p->hooks_allowed = strv_take(&f->hooks_allowed, &f->hooks_allowed_len,
                                  &p->hooks_allowed_len);
+  }
+  if (f->has_cgroup_parents) {
+    strv_free(p->cgroup_parents, p->cgroup_parents_len);
+    p->cgroup_parents = strv_take(&f->cgroup_parents, &f->cgroup_parents_len,
+                                  &p->cgroup_parents_len);
   }
 }
 
@@ -246,6 +276,7 @@ void hd_policy_free(hd_policy *p) {
   for (size_t i = 0; i < p->rlimit_caps_len; i++)
     free(p->rlimit_caps[i].name);
   free(p->rlimit_caps);
+  strv_free(p->cgroup_parents, p->cgroup_parents_len);
   free(p->source);
   free(p);
 }

@@ -62,6 +62,11 @@ struct hd_policy {
    * UINT64_MAX is "unlimited". Never RLIMIT_CORE, _NICE or _RTPRIO. */
   hd_rlimit_cap *rlimit_caps;
   size_t rlimit_caps_len;
+  /* Where container cgroups may be created: a path admits every cgroup
+   * below it; an entry with '*' is an fnmatch pattern for the whole path
+   * ('*' matches '/' too). */
+  char **cgroup_parents;
+  size_t cgroup_parents_len;
   char *source; /* the file it came from, or "built-in" */
 };
 

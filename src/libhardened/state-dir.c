@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "state-dir.h"
 
+#include "cgroup.h"
+
 #include "log.h"
 #include "safe-path.h"
 #include "utils.h"
@@ -157,7 +159,9 @@ int hd_state_read_config(int dir_fd, oci_spec **out, hd_error_t *err) {
 int hd_state_dir_remove(int root_fd, const char *id, hd_error_t *err) {
   static const char *const files[] = {HD_STATE_FILE, HD_CONFIG_FILE, HD_EXEC_FIFO,
                                       "." HD_STATE_FILE ".tmp",
-                                      "." HD_CONFIG_FILE ".tmp"};
+                                      "." HD_CONFIG_FILE ".tmp",
+                                      HD_CGROUP_OWNED_FILE,
+                                      "." HD_CGROUP_OWNED_FILE ".tmp"};
   cleanup_close int fd =
       openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)

@@ -25,6 +25,29 @@
 #include <unistd.h>
 
 #define TEST_PATH "/hardened-unit/cg1"
+
+/* A container's state dir, where create records the dirs it made. */
+static int new_state_dir(void) {
+  char tmpl[] = "/tmp/test-cgroup.XXXXXX";
+  if (mkdtemp(tmpl) == NULL)
+    abort();
+  int fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    abort();
+  return fd;
+}
+
+static void remove_state_dir(int fd) {
+  char link[64], path[4096];
+  snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(link, path, sizeof path - 1);
+  unlinkat(fd, HD_CGROUP_OWNED_FILE, 0);
+  close(fd);
+  if (n > 0) {
+    path[n] = '\0';
+    rmdir(path);
+  }
+}
 #define MiB (1024 * 1024)
 
 /* ---- independent view of the host ---- */
@@ -319,6 +342,24 @@ static void test_v2_writers(void) {
   CHECK_FILE("hugetlb.2MB.max", "4194304");
   h.page_size = "2M";
   CHECK(hd_cg_v2_hugetlb(scratch, &h, &err) < 0);
+
+  /* A failed write names the spec field and says why (issue 11). */
+  static const char no_file[] =
+      "writing memory.min: No such file or directory (the container's "
+      "cgroup has no such file: its controller is not enabled there, or "
+      "this kernel does not have it)";
+  fresh_files(NULL);
+  oci_kv min = {"memory.min", "1G"};
+  CHECK(hd_cg_v2_unified(scratch, &min, 1, &err) < 0);
+  cleanup_free char *want_min =
+      xasprintf("linux.resources.unified[\"memory.min\"]: %s", no_file);
+  CHECK_STR(err ? err->msg : NULL, want_min);
+  m = (oci_memory){.has_reservation = true, .reservation = MiB};
+  CHECK(hd_cg_v2_memory(scratch, &m, &err) < 0);
+  CHECK(err && strncmp(err->msg,
+                       "linux.resources.memory.reservation: writing "
+                       "memory.low: No such file or directory (",
+                       78) == 0);
 }
 
 static void test_v1_writers(void) {
@@ -397,6 +438,15 @@ static void test_resolve(void) {
   CHECK_STR(p, "/kubepods.slice/kubepods-burstable.slice/cri-x.scope");
   free(p);
   CHECK(hd_cgroup_resolve_path("nocolons", "abc", true) == NULL);
+  /* Empty components and control characters: refused, not cleaned up. */
+  CHECK(hd_cgroup_resolve_path("/a//b", "abc", false) == NULL);
+  CHECK(hd_cgroup_resolve_path("/a/b/", "abc", false) == NULL);
+  CHECK(hd_cgroup_resolve_path("/a/b\nc", "abc", false) == NULL);
+  cleanup_error hd_error_t err = NULL;
+  char *out = NULL;
+  CHECK(hd_cgroup_resolve("/a/./b", "abc", false, &out, &err) < 0);
+  CHECK(err && strstr(err->msg, "refused by policy (cgroup-path): "
+                                "linux.cgroupsPath \"/a/./b\""));
   p = hd_cgroup_resolve_path("rel/x", "abc", false);
   CHECK(p && p[0] == '/' && strlen(p) >= 6 &&
         strcmp(p + strlen(p) - 6, "/rel/x") == 0);
@@ -580,9 +630,10 @@ static void check_device_update(hd_cgroup *cg, int ready_fd, int report_fd) {
 
 static void test_lifecycle(void) {
   cleanup_error hd_error_t err = NULL;
+  int state = new_state_dir(), other = new_state_dir();
   oci_resources *r = test_resources();
   hd_cgroup *cg = NULL;
-  CHECK(hd_cgroup_create(TEST_PATH, r, &cg, &err) == 0);
+  CHECK(hd_cgroup_create(TEST_PATH, r, state, &cg, &err) == 0);
   if (err)
     fprintf(stderr, "create: %s\n", err->msg);
   free_resources(r);
@@ -621,19 +672,32 @@ static void test_lifecycle(void) {
   CHECK(n == 1 && pids && pids[0] == child);
   free(pids);
 
-  /* A cgroup with processes is not reused, and the failed create must
-   * not remove the dirs it did not make. */
+  /* An existing cgroup is never reused, and the failed create must not
+   * remove the dirs it did not make, nor kill what is in them. */
   hd_cgroup *again = NULL;
-  CHECK(hd_cgroup_create(TEST_PATH, NULL, &again, &err) < 0);
-  CHECK(err && strstr(err->msg, "already holds processes"));
+  CHECK(hd_cgroup_create(TEST_PATH, NULL, other, &again, &err) < 0);
+  CHECK(err && strstr(err->msg, "refused by policy (cgroup-path): "
+                                "linux.cgroupsPath \"" TEST_PATH "\""));
   hd_error_free(&err);
   CHECK(dirs_left(TEST_PATH, true) > 0);
 
   check_freeze(cg);
 
-  /* Another process would re-derive the cgroup from its path. */
+  /* Opened through a state dir that did not make it: not the caller's
+   * cgroup, so destroy kills nothing and removes nothing. */
+  hd_cgroup *foreign = NULL;
+  CHECK(hd_cgroup_open(other, TEST_PATH, &foreign, &err) == 0);
+  CHECK(foreign && hd_cgroup_pids(foreign, &pids, &n, &err) < 0);
+  hd_error_free(&err);
+  CHECK(foreign && hd_cgroup_destroy(foreign, &err) == 0);
+  hd_cgroup_free(foreign);
+  CHECK(kill(child, 0) == 0);
+  CHECK(dirs_left(TEST_PATH, true) > 0);
+
+  /* Another process would re-derive the cgroup from its path and the
+   * container's record. */
   hd_cgroup *opened = NULL;
-  CHECK(hd_cgroup_open(TEST_PATH, &opened, &err) == 0);
+  CHECK(hd_cgroup_open(state, TEST_PATH, &opened, &err) == 0);
   CHECK(opened && hd_cgroup_destroy(opened, &err) == 0);
   if (err)
     fprintf(stderr, "destroy: %s\n", err->msg);
@@ -649,22 +713,31 @@ static void test_lifecycle(void) {
     close(ready[i]);
     close(report[i]);
   }
+  remove_state_dir(state);
+  remove_state_dir(other);
 }
 
-static void test_reuse_empty(void) {
+/* Even an empty existing cgroup is refused: it is someone else's. */
+static void test_existing_refused(void) {
   cleanup_error hd_error_t err = NULL;
+  int sa = new_state_dir(), sb = new_state_dir();
   hd_cgroup *a = NULL, *b = NULL;
-  CHECK(hd_cgroup_create(TEST_PATH, NULL, &a, &err) == 0);
-  CHECK(hd_cgroup_create(TEST_PATH, NULL, &b, &err) == 0);
-  CHECK(b && hd_cgroup_destroy(b, &err) == 0);
+  CHECK(hd_cgroup_create(TEST_PATH, NULL, sa, &a, &err) == 0);
+  CHECK(hd_cgroup_create(TEST_PATH, NULL, sb, &b, &err) < 0);
+  CHECK(b == NULL && err && strstr(err->msg, "(cgroup-path)"));
+  CHECK(faccessat(sb, HD_CGROUP_OWNED_FILE, F_OK, 0) < 0);
+  CHECK(dirs_left(TEST_PATH, true) > 0);
+  CHECK(a && hd_cgroup_destroy(a, &err) == 0);
   CHECK(dirs_left(TEST_PATH, false) == 0);
   hd_cgroup_free(a);
-  hd_cgroup_free(b);
+  remove_state_dir(sa);
+  remove_state_dir(sb);
 }
 
 /* Failures after the mkdirs: nothing may be left. */
 static void test_bad_input(void) {
   cleanup_error hd_error_t err = NULL;
+  int state = new_state_dir();
   hd_cgroup *cg = NULL;
   oci_resources r = {0};
   oci_pids pids = {true, 10};
@@ -673,7 +746,7 @@ static void test_bad_input(void) {
   oci_kv kv = {"../escape", "1"};
   r.unified = &kv;
   r.unified_len = 1;
-  CHECK(hd_cgroup_create("/hardened-unit-bad/x", &r, &cg, &err) < 0);
+  CHECK(hd_cgroup_create("/hardened-unit-bad/x", &r, state, &cg, &err) < 0);
   CHECK(err && strstr(err->msg, "creating cgroup /hardened-unit-bad/x"));
   CHECK(dirs_left("/hardened-unit-bad", false) == 0);
   hd_error_free(&err);
@@ -682,7 +755,7 @@ static void test_bad_input(void) {
   oci_hugepage_limit huge = {"3MB", 2 * MiB};
   r.hugepage_limits = &huge;
   r.hugepage_limits_len = 1;
-  CHECK(hd_cgroup_create("/hardened-unit-bad/x", &r, &cg, &err) < 0);
+  CHECK(hd_cgroup_create("/hardened-unit-bad/x", &r, state, &cg, &err) < 0);
   CHECK(err && (strstr(err->msg, "hugepageLimits") ||
                 strstr(err->msg, "hugetlb.3MB")));
   if (err)
@@ -690,9 +763,12 @@ static void test_bad_input(void) {
   CHECK(dirs_left("/hardened-unit-bad", false) == 0);
   hd_error_free(&err);
 
-  CHECK(hd_cgroup_create("/hardened-unit-bad/../x", NULL, &cg, &err) < 0);
-  CHECK(hd_cgroup_open("relative", &cg, &err) < 0);
+  CHECK(hd_cgroup_create("/hardened-unit-bad/../x", NULL, state, &cg, &err) <
+        0);
+  CHECK(hd_cgroup_open(state, "relative", &cg, &err) < 0);
   CHECK(cg == NULL);
+  CHECK(faccessat(state, HD_CGROUP_OWNED_FILE, F_OK, 0) < 0);
+  remove_state_dir(state);
 }
 
 /* A controller the host lacks is named in the error. */
@@ -704,6 +780,7 @@ static void test_missing_controller(void) {
       continue;
     cleanup_error hd_error_t err = NULL;
     hd_cgroup *cg = NULL;
+    int state = new_state_dir();
     oci_resources r = {0};
     oci_memory mem = {.has_limit = true, .limit = 64 * MiB};
     oci_hugepage_limit huge = {"2MB", 2 * MiB};
@@ -714,11 +791,12 @@ static void test_missing_controller(void) {
       r.hugepage_limits = &huge, r.hugepage_limits_len = 1;
     if (i == 2)
       r.pids = &pids;
-    CHECK(hd_cgroup_create(TEST_PATH, &r, &cg, &err) < 0);
+    CHECK(hd_cgroup_create(TEST_PATH, &r, state, &cg, &err) < 0);
     CHECK(err && strstr(err->msg, "controller not available"));
     if (err)
       printf("# %s\n", err->msg);
     CHECK(dirs_left(TEST_PATH, false) == 0);
+    remove_state_dir(state);
   }
 }
 
@@ -734,7 +812,7 @@ int main(void) {
   test_bad_input();
   test_missing_controller();
   test_lifecycle();
-  test_reuse_empty();
+  test_existing_refused();
   rmdir("/sys/fs/cgroup/unified/hardened-unit"); /* parents we made */
   DIR *d = opendir("/sys/fs/cgroup");
   struct dirent *de;

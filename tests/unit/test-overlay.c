@@ -113,12 +113,13 @@ typedef struct {
   int rc;
 } result;
 
-/* Runs the overlay and checks the input came out byte-for-byte the same. */
-static result run(const char *spec_json, const char *policy_json) {
+/* Runs the overlay and checks the input came out byte-for-byte the same.
+ * Takes f. */
+static result run_on(const char *spec_json, const char *policy_json,
+                     hd_host_facts *f) {
   result r = {0};
   oci_spec *in = parse(spec_json);
   hd_policy *p = policy(policy_json);
-  hd_host_facts *f = facts();
   CHECK(in != NULL && p != NULL);
   if (in == NULL || p == NULL)
     exit(1);
@@ -132,6 +133,10 @@ static result run(const char *spec_json, const char *policy_json) {
   hd_policy_free(p);
   hd_host_facts_free(f);
   return r;
+}
+
+static result run(const char *spec_json, const char *policy_json) {
+  return run_on(spec_json, policy_json, facts());
 }
 
 static void done(result *r) {
@@ -788,15 +793,238 @@ static void test_pids(void) {
   CHECK(pids_after("\"pids\":{\"limit\":99999999}", NULL) == 1024);
   CHECK(pids_after("\"pids\":{\"limit\":100}", NULL) == 100);
   CHECK(pids_after("\"pids\":{\"limit\":500}", "{\"pids_max\":200}") == 200);
-  /* unified cannot lift it */
-  cleanup_free char *json = variant(
-      "\"maskedPaths\"",
-      "\"resources\":{\"unified\":{\"pids.max\":\"max\"}},\"maskedPaths\"");
-  result r = run(json, NULL);
-  CHECK(r.rc == 0 && r.out->linux_->resources->unified_len == 0);
-  CHECK_OVERRIDE(&r.ov, "pids-limit", "linux.resources.unified[\"pids.max\"]",
-                 "max", "(removed)");
+}
+
+/* ---- cgroups ---- */
+
+static hd_host_facts *cgroup_facts(const char *path, const char *v2) {
+  hd_host_facts *f = facts();
+  hd_host_facts_set_cgroup_path(f, path);
+  hd_host_facts_set_cgroup_v2_controllers(f, v2);
+  return f;
+}
+
+/* The overlay's answer for a create whose cgroup resolved to path:
+ * NULL when accepted, else the refusal. */
+static char *cgroup_path_verdict(const char *path, const char *policy_json) {
+  cleanup_free char *json = variant("\"maskedPaths\"", "\"maskedPaths\"");
+  result r = run_on(json, policy_json, cgroup_facts(path, NULL));
+  char *msg = r.rc == 0 ? NULL : xstrdup(r.err->msg);
   done(&r);
+  return msg;
+}
+
+static void test_cgroup_path(void) {
+  /* What docker, podman, containerd, the kubelet and the suites make. */
+  static const char *const admitted[] = {
+      "/hardened/abc",
+      "/hardened-test-hd1t2",
+      "/hardened-test-x/sub/leaf",
+      "/docker/0123abcd",
+      "/system.slice/docker-0123abcd.scope",
+      "/libpod_parent/libpod-0123abcd",
+      "/machine.slice/libpod-0123abcd.scope",
+      "/default/ctr1",
+      "/k8s.io/0123abcd",
+      "/kubepods/burstable/pod1/0123abcd",
+      "/kubepods.slice/kubepods-burstable.slice/cri-containerd-ab.scope"};
+  for (size_t i = 0; i < sizeof admitted / sizeof *admitted; i++) {
+    cleanup_free char *msg = cgroup_path_verdict(admitted[i], NULL);
+    CHECK(msg == NULL);
+    if (msg)
+      fprintf(stderr, "  %s: %s\n", admitted[i], msg);
+  }
+  static const char *const refused[] = {"/system.slice/sshd.service", "/docker",
+                                        "/dockerx/y", "/user.slice/x",
+                                        "/init.scope"};
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+    cleanup_free char *msg = cgroup_path_verdict(refused[i], NULL);
+    cleanup_free char *want = xasprintf(
+        "refused by policy (cgroup-path): linux.cgroupsPath \"%s\" is not "
+        "below a parent the policy allows (cgroup_parents: /hardened*,"
+        "/docker,/system.slice/docker-*.scope,/libpod_parent,"
+        "/machine.slice/libpod-*.scope,/default,/k8s.io,/kubepods*)",
+        refused[i]);
+    CHECK_STR(msg, want);
+  }
+  cleanup_free char *dots = cgroup_path_verdict("/docker/../init.scope", NULL);
+  CHECK_STR(dots, "refused by policy (cgroup-path): linux.cgroupsPath "
+                  "\"/docker/../init.scope\": empty, \".\" and \"..\" "
+                  "components are not allowed");
+  cleanup_free char *empty = cgroup_path_verdict("/docker//x", NULL);
+  CHECK(empty && strstr(empty, "(cgroup-path)"));
+  /* A site's own list replaces the built-in one. */
+  static const char site[] = "{\"cgroup_parents\":[\"/site\"]}";
+  cleanup_free char *own = cgroup_path_verdict("/site/c1", site);
+  CHECK(own == NULL);
+  cleanup_free char *docker = cgroup_path_verdict("/docker/c1", site);
+  CHECK_STR(docker, "refused by policy (cgroup-path): linux.cgroupsPath "
+                    "\"/docker/c1\" is not below a parent the policy "
+                    "allows (cgroup_parents: /site)");
+}
+
+/* The verdict on one unified key, with the controllers the cgroup has. */
+static char *unified_verdict(const char *key, const char *value, const char *v2,
+                             const char *policy_json) {
+  cleanup_free char *res =
+      xasprintf("\"resources\":{\"unified\":{\"%s\":\"%s\"}},\"maskedPaths\"",
+                key, value);
+  cleanup_free char *json = variant("\"maskedPaths\"", res);
+  result r = run_on(json, policy_json, cgroup_facts("/hardened/u", v2));
+  char *msg = r.rc == 0 ? NULL : xstrdup(r.err->msg);
+  if (r.rc == 0) {
+    const oci_resources *out = r.out->linux_->resources;
+    CHECK(out->unified_len == 1 && strcmp(out->unified[0].key, key) == 0 &&
+          strcmp(out->unified[0].value, value) == 0);
+  }
+  done(&r);
+  return msg;
+}
+
+#define V2_ALL "cpuset cpu io memory hugetlb pids"
+
+static void expect_unified_refused(const char *key, const char *value,
+                                   const char *v2, const char *policy_json,
+                                   const char *why) {
+  cleanup_free char *msg = unified_verdict(key, value, v2, policy_json);
+  cleanup_free char *want = xasprintf(
+      "refused by policy (cgroup-unified): linux.resources.unified[\"%s\"] %s",
+      key, why);
+  CHECK_STR(msg, want);
+}
+
+static void expect_unified_ok(const char *key, const char *value,
+                              const char *v2, const char *policy_json) {
+  cleanup_free char *msg = unified_verdict(key, value, v2, policy_json);
+  CHECK(msg == NULL);
+  if (msg)
+    fprintf(stderr, "  %s=%s: %s\n", key, value, msg);
+}
+
+static void test_unified(void) {
+  static const char *const interface[] = {
+      "cgroup.procs",     "cgroup.threads",        "cgroup.subtree_control",
+      "cgroup.kill",      "cgroup.freeze",         "cgroup.type",
+      "cgroup.max.depth", "cgroup.max.descendants"};
+  for (size_t i = 0; i < sizeof interface / sizeof *interface; i++)
+    expect_unified_refused(interface[i], "1", V2_ALL, NULL,
+                           "is a cgroup interface file, not a resource");
+  static const char *const not_names[] = {"../../cgroup.procs", "a/b", "memory",
+                                          ".max", "memory."};
+  for (size_t i = 0; i < sizeof not_names / sizeof *not_names; i++)
+    expect_unified_refused(not_names[i], "1", V2_ALL, NULL,
+                           "is not a <controller>.<file> name of the "
+                           "container's cgroup");
+  expect_unified_refused("cpuset.cpus.partition", "root", V2_ALL, NULL,
+                         "would take CPUs from cgroups outside the "
+                         "container's");
+  expect_unified_ok("memory.high", "1000000", V2_ALL, NULL);
+  expect_unified_ok("memory.min", "1000000", V2_ALL, NULL);
+  /* Only controllers the container's cgroup can have (hybrid: the v1
+   * hierarchies own memory). */
+  expect_unified_refused("memory.high", "1000000", "hugetlb", NULL,
+                         "names the memory controller, which the "
+                         "container's cgroup v2 does not have (available: "
+                         "hugetlb)");
+  expect_unified_refused("memory.high", "1000000", "", NULL,
+                         "names the memory controller, which the "
+                         "container's cgroup v2 does not have (this host "
+                         "mounts no cgroup v2)");
+  /* The policy's limits hold through unified too. why NULL: kept. */
+  static const char mem[] = "{\"memory_max\":\"1g\"}";
+  static const char cpu[] = "{\"cpu_max\":0.5}";
+  static const struct {
+    const char *key, *value, *policy, *why;
+  } limits[] = {
+      {"pids.max", "50", NULL, NULL},
+      {"pids.max", "max", NULL, "\"max\" is above the policy's pids_max 1024"},
+      {"pids.max", "5000", NULL,
+       "\"5000\" is above the policy's pids_max 1024"},
+      {"memory.max", "max", NULL, NULL},
+      {"memory.max", "1000000", mem, NULL},
+      {"memory.max", "max", mem,
+       "\"max\" is above the policy's memory_max 1073741824"},
+      {"memory.swap.max", "2147483648", mem,
+       "\"2147483648\" is above the policy's memory_max 1073741824"},
+      {"cpu.max", "max 100000", NULL, NULL},
+      {"cpu.max", "25000 50000", cpu, NULL},
+      {"cpu.max", "60000 100000", cpu,
+       "\"60000 100000\" is above the policy's cpu_max (50000 per 100000)"},
+      {"cpu.max", "max 100000", cpu,
+       "\"max 100000\": with the policy's cpu_max, give \"QUOTA PERIOD\" "
+       "in microseconds"},
+      {"cpu.max", "50000", cpu,
+       "\"50000\": with the policy's cpu_max, give \"QUOTA PERIOD\" in "
+       "microseconds"},
+  };
+  for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+    if (limits[i].why)
+      expect_unified_refused(limits[i].key, limits[i].value, V2_ALL,
+                             limits[i].policy, limits[i].why);
+    else
+      expect_unified_ok(limits[i].key, limits[i].value, V2_ALL,
+                        limits[i].policy);
+  }
+}
+
+/* v1-only fields where the controller is on cgroup v2: dropped with a
+ * record, not skipped quietly by the writer. */
+static void test_v2_ignored(void) {
+  static const char res[] =
+      "\"resources\":{\"memory\":{\"limit\":67108864,\"kernel\":1000000,"
+      "\"swappiness\":10,\"disableOOMKiller\":true},"
+      "\"blockIO\":{\"weight\":100,\"leafWeight\":50}},\"maskedPaths\"";
+  cleanup_free char *json = variant("\"maskedPaths\"", res);
+  result r = run_on(json, NULL, cgroup_facts("/hardened/u", V2_ALL));
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    const oci_resources *out = r.out->linux_->resources;
+    CHECK(out->memory->has_limit && out->memory->limit == 67108864);
+    CHECK(!out->memory->has_kernel && !out->memory->has_swappiness &&
+          !out->memory->has_disable_oom_killer);
+    CHECK(out->block_io->has_weight && !out->block_io->has_leaf_weight);
+  }
+  static const char dropped[] = "(dropped: cgroup v2 has no such setting)";
+  CHECK_OVERRIDE(&r.ov, "unsupported", "linux.resources.memory.kernel",
+                 "1000000", dropped);
+  CHECK_OVERRIDE(&r.ov, "unsupported", "linux.resources.memory.swappiness",
+                 "10", dropped);
+  CHECK_OVERRIDE(&r.ov, "unsupported",
+                 "linux.resources.memory.disableOOMKiller", "true", dropped);
+  CHECK_OVERRIDE(&r.ov, "unsupported", "linux.resources.blockIO.leafWeight",
+                 "50", dropped);
+  done(&r);
+  /* Hybrid: memory and blkio are v1 hierarchies, where they exist. */
+  r = run_on(json, NULL, cgroup_facts("/hardened/u", "hugetlb"));
+  CHECK(r.rc == 0 && r.out->linux_->resources->memory->has_kernel);
+  CHECK(find(&r.ov, "unsupported", "linux.resources.memory.kernel") == NULL);
+  done(&r);
+}
+
+/* update's resources go through the same rule. */
+static void test_update_unified(void) {
+  hd_policy *p = policy(NULL);
+  static const char json[] = "{\"unified\":{\"cgroup.procs\":\"1\"}}";
+  oci_parse_error e = {0};
+  oci_resources *in = oci_resources_parse(json, strlen(json), &e);
+  CHECK(in != NULL);
+  oci_parse_error_clear(&e);
+  hd_host_facts *f = cgroup_facts(NULL, V2_ALL);
+  oci_resources *out = NULL;
+  hd_overrides ov = {0};
+  hd_error_t err = NULL;
+  CHECK(hd_overlay_resources_on(in, p, f, &out, &ov, &err) < 0 && !out);
+  CHECK_STR(err ? err->msg : NULL,
+            "refused by policy (cgroup-unified): "
+            "linux.resources.unified[\"cgroup.procs\"] is a cgroup interface "
+            "file, not a resource");
+  hd_error_free(&err);
+  /* Without facts too: the interface files are never resources. */
+  CHECK(hd_overlay_resources(in, p, &out, &ov, &err) < 0 && !out);
+  hd_error_free(&err);
+  hd_host_facts_free(f);
+  oci_resources_free(in);
+  hd_policy_free(p);
 }
 
 static void test_update(void) {
@@ -886,6 +1114,9 @@ static void test_policy_errors(void) {
                     "policy p.json: line 1: hook_args[0]: expected "
                     "\"<absolute path> <argv[0] glob> ...\" with single "
                     "spaces, got \"evil --x\"");
+  expect_bad_policy("{\"cgroup_parents\":[\"docker\"]}",
+                    "policy p.json: line 1: cgroup_parents[0]: expected a "
+                    "clean absolute path, got \"docker\"");
   expect_bad_policy("{\n \"pids_max\": \"1024\"\n}",
                     "policy p.json: line 2: pids_max: expected an integer "
                     "from 1 to 4194304, got a string");
@@ -1492,6 +1723,10 @@ int main(void) {
   test_hook_args();
   test_hook_env();
   test_pids();
+  test_cgroup_path();
+  test_unified();
+  test_update_unified();
+  test_v2_ignored();
   test_update();
   test_exec_process();
   test_policy_relaxations();

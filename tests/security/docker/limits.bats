@@ -60,3 +60,21 @@ assert_forks_stopped() {
   assert_success
   assert_forks_stopped
 }
+
+# Where the runtime makes the container's cgroup is the policy's
+# (cgroup_parents): docker's --cgroup-parent cannot put it below a host
+# service's cgroup.
+@test "--cgroup-parent outside the policy's cgroup_parents is refused" {
+  local parent=/hd-sec-parent-$BATS_TEST_NUMBER d left=()
+  run dk run --rm "${RUN[@]}" --cgroup-parent "$parent" "$IMAGE" true
+  # runc makes the parent and leaves it (it is not the container's).
+  for d in /sys/fs/cgroup/*"$parent" /sys/fs/cgroup"$parent"; do
+    [[ -d $d ]] || continue
+    left+=("$d")
+    rmdir "$d" 2>/dev/null || true
+  done
+  check_started cgroup-path
+  record_only && return 0
+  ((STARTED == 0)) || fail "started below $parent"
+  ((${#left[@]} == 0)) || fail "left behind: ${left[*]}"
+}
