@@ -14,7 +14,7 @@ static void print_table(oci_state **states, size_t n) {
            strcmp(states[i]->status, "stopped") ? states[i]->pid : 0,
            states[i]->status, states[i]->bundle ? states[i]->bundle : "",
            states[i]->created ? states[i]->created : "",
-           states[i]->owner ? states[i]->owner : "root");
+           states[i]->owner && *states[i]->owner ? states[i]->owner : "root");
 }
 
 int cmd_list(const hd_global_opts *g, int argc, char **argv) {

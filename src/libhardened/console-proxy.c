@@ -19,6 +19,18 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* The caller's own terminal translates newlines already; a second
+ * translation in the pty would hand every line over as CRLF, which is
+ * not what the process wrote (runc clears ONLCR on the master it gets,
+ * too). */
+static void clear_onlcr(int master) {
+  struct termios t;
+  if (tcgetattr(master, &t) == 0) {
+    t.c_oflag &= ~(tcflag_t)ONLCR;
+    tcsetattr(master, TCSANOW, &t);
+  }
+}
+
 int hd_console_receive_master(int sock, hd_error_t *err) {
   char name[256];
   char control[CMSG_SPACE(sizeof(int))];
@@ -34,6 +46,7 @@ int hd_console_receive_master(int sock, hd_error_t *err) {
     return hd_error_set(err, n < 0 ? errno : 0, "receiving the terminal from the container");
   int fd;
   memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  clear_onlcr(fd);
   return fd;
 }
 
