@@ -41,6 +41,8 @@ int cmd_list(const hd_global_opts *g, int argc, char **argv) {
   if (quiet)
     for (size_t i = 0; i < n; i++)
       printf("%s\n", states[i]->id);
+  else if (json && n == 0)
+    puts("null"); /* runc's empty list, which scripts compare with */
   else if (json) {
     cleanup_free char *out = oci_state_list_emit(states, n, false);
     printf("%s\n", out ? out : "[]");

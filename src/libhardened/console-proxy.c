@@ -7,6 +7,7 @@
 #include "console-proxy.h"
 
 #include "container-internal.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -18,18 +19,6 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
-
-/* The caller's own terminal translates newlines already; a second
- * translation in the pty would hand every line over as CRLF, which is
- * not what the process wrote (runc clears ONLCR on the master it gets,
- * too). */
-static void clear_onlcr(int master) {
-  struct termios t;
-  if (tcgetattr(master, &t) == 0) {
-    t.c_oflag &= ~(tcflag_t)ONLCR;
-    tcsetattr(master, TCSANOW, &t);
-  }
-}
 
 int hd_console_receive_master(int sock, hd_error_t *err) {
   char name[256];
@@ -46,7 +35,7 @@ int hd_console_receive_master(int sock, hd_error_t *err) {
     return hd_error_set(err, n < 0 ? errno : 0, "receiving the terminal from the container");
   int fd;
   memcpy(&fd, CMSG_DATA(c), sizeof fd);
-  clear_onlcr(fd);
+  hd_terminal_clear_onlcr(fd);
   return fd;
 }
 

@@ -190,6 +190,10 @@ __attribute__((noreturn)) static void exec_child(exec_ctx *x) {
   if (x->process->terminal &&
       hd_terminal_setup(x->console_fd, x->process, &err) < 0)
     report_and_exit(x->sync_joiner, &err);
+  /* Before execve: the runtime gets the master only once we have
+   * exec'd, and by then the process may have written. */
+  if (x->process->terminal && x->opts->console_socket == NULL)
+    hd_terminal_clear_onlcr(0);
   hd_exec_params params = {
       .process = x->process,
       .seccomp = &x->seccomp,
@@ -302,9 +306,8 @@ static int snapshot_container(const hd_exec_opts *o, container_snapshot *s,
 
 /* exec --cgroup SUB: the cgroup SUB below the container's, which must
  * exist (hd_cgroup_prepare_join opens it). As in runc, "/" is the
- * container's own cgroup and an absolute SUB is cleaned like a path from
- * there; a relative one that climbs above it is refused. No ".." can
- * leave the container's cgroup (and cgroupfs has no symlinks). */
+ * container's own cgroup, and a SUB whose ".." climbs above it is
+ * refused (cgroupfs has no symlinks, so nothing else can leave it). */
 static int exec_cgroup_path(const char *container_path, const char *sub,
                             char **out, hd_error_t *err) {
   if (strchr(sub, ':'))
@@ -324,7 +327,7 @@ static int exec_cgroup_path(const char *container_path, const char *sub,
       char *slash = strrchr(path, '/');
       if (slash && (size_t)(slash - path) >= base_len)
         *slash = '\0';
-      else if (sub[0] != '/')
+      else
         return hd_error_set(err, 0,
                             "exec --cgroup %s: not below the container's "
                             "cgroup",
