@@ -52,7 +52,7 @@ static int action_value(oci_seccomp_action a, bool has_ret, uint32_t ret,
   case OCI_SECCOMP_ACT_LOG:
     *out = SCMP_ACT_LOG;
     return 0;
-  case OCI_SECCOMP_ACT_NOTIFY:
+  case OCI_SECCOMP_ACT_NOTIFY: /* hd_seccomp_action_supported says no */
     return hd_error_set(err, 0,
                         "linux.seccomp: SCMP_ACT_NOTIFY is not supported "
                         "(%s)",
@@ -60,6 +60,10 @@ static int action_value(oci_seccomp_action a, bool has_ret, uint32_t ret,
   }
   return hd_error_set(err, EINVAL, "linux.seccomp: %s: unknown action %d",
                       where, (int)a);
+}
+
+bool hd_seccomp_action_supported(oci_seccomp_action a) {
+  return a != OCI_SECCOMP_ACT_NOTIFY; /* no supervisor to hand the fd to */
 }
 
 static enum scmp_compare compare_op(oci_seccomp_op op) {
@@ -91,6 +95,15 @@ static uint32_t resolve_arch(const char *name) {
     lower[j] = (char)tolower((unsigned char)tail[j]);
   lower[j] = '\0';
   return seccomp_arch_resolve_name(lower);
+}
+
+bool hd_seccomp_arch_supported(const char *name) {
+  uint32_t arch = resolve_arch(name);
+  cleanup_filter scmp_filter_ctx ctx = arch ? seccomp_init(SCMP_ACT_ALLOW) : NULL;
+  if (ctx == NULL)
+    return false;
+  int r = seccomp_arch_add(ctx, arch);
+  return r == 0 || r == -EEXIST;
 }
 
 static int add_architectures(scmp_filter_ctx ctx, const oci_seccomp *s,

@@ -29,6 +29,13 @@ int hd_seccomp_compile(const oci_seccomp *s, const char *cache_dir,
 int hd_seccomp_prog_load(const hd_seccomp_prog *p, hd_error_t *err);
 void hd_seccomp_prog_clear(hd_seccomp_prog *p);
 
+/* Whether create accepts action a in linux.seccomp (features lists
+ * exactly these). */
+bool hd_seccomp_action_supported(oci_seccomp_action a);
+/* Whether linux.seccomp.architectures may name arch here: libseccomp
+ * knows it and can put it in one filter with the native one (not, e.g.,
+ * a big-endian arch beside x86_64). */
+bool hd_seccomp_arch_supported(const char *name);
 /* The instructions that go before libseccomp's program for s: a syscall
  * numbered above every one s names, on an architecture s covers, gets
  * ENOSYS instead of the default action (when that denies), as in runc.

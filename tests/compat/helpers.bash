@@ -19,19 +19,19 @@ ref() {
   timeout -k 5 "${HD_TIMEOUT:-60}" "$HD_COMPAT_REFERENCE" --root "$RROOT" "$@"
 }
 
+# The integration suite's setup (state root, id, cgroup path, bundle),
+# kept under another name: the compat setup adds the reference's side.
+eval "integration_$(declare -f setup)"
+
 setup() {
   [[ -n $HD_COMPAT_REFERENCE && -x $HD_COMPAT_REFERENCE ]] ||
     skip "no reference runtime (install runc, or set HD_COMPAT_REFERENCE)"
-  ROOT=$BATS_TEST_TMPDIR/state
-  RROOT=$BATS_TEST_TMPDIR/ref-state
-  mkdir -p "$ROOT" "$RROOT"
-  HD_GLOBAL_FLAGS=()
-  CID=hc$$t${BATS_SUITE_TEST_NUMBER:-$BATS_TEST_NUMBER}
-  CGPATH=/hardened-test-$CID
-  RCGPATH=/hardened-test-$CID-ref
-  CG_CHECK=("$CGPATH" "$RCGPATH")
+  integration_setup
   SUB_CG_DIRS=()
-  make_bundle
+  RROOT=$BATS_TEST_TMPDIR/ref-state
+  mkdir -p "$RROOT"
+  RCGPATH=$CGPATH-ref
+  CG_CHECK+=("$RCGPATH")
   RBUNDLE=$BATS_TEST_TMPDIR/ref-bundle
 }
 
