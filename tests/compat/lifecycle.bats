@@ -177,3 +177,29 @@ load helpers
   overrides_name non-root "$CID"
   overrides_name read-only-root "$CID"
 }
+
+# listing DIR: "mode type name" of each entry, sorted.
+listing() {
+  (cd "$1" && stat -c '%a %F %n' -- * | sort)
+}
+
+@test "compat: the state directory: same modes, exec.fifo until start, nothing after delete" {
+  set_args /bin/sleep 1000
+  ref_bundle
+  both create --bundle @B@ "$CID"
+  ((H_RC == 0 && R_RC == 0))
+  assert_equal "$(stat -c %a "$ROOT")" "$(stat -c %a "$RROOT")"
+  assert_equal "$(stat -c %a "$ROOT/$CID")" "$(stat -c %a "$RROOT/$CID")"
+  # Allowed difference: hardened keeps the spec the overlay produced
+  # (config.json, 0600), which exec and delete use instead of the bundle's.
+  assert_equal "$(listing "$ROOT/$CID" | grep -v ' config.json$')" \
+    "$(listing "$RROOT/$CID")"
+  assert_equal "$(stat -c %a "$ROOT/$CID/config.json")" 600
+  both start "$CID"
+  assert_equal "$(listing "$ROOT/$CID" | grep -v ' config.json$')" \
+    "$(listing "$RROOT/$CID")"
+  both delete --force "$CID"
+  same_rc
+  assert_equal "$(ls -A "$ROOT")" ""
+  assert_equal "$(ls -A "$RROOT")" ""
+}
