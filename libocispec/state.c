@@ -53,7 +53,8 @@ static void gen_state(yajl_gen g, const oci_state *s, bool with_private) {
   oci_gen_key_str(g, "bundle", s->bundle);
   oci_gen_key_str(g, "rootfs", s->rootfs);
   oci_gen_key_str(g, "created", s->created);
-  oci_gen_key_str(g, "owner", s->owner);
+  /* runc prints "" for a container root owns; callers expect the key. */
+  oci_gen_key_str(g, "owner", s->owner ? s->owner : "");
   /* runc prints an annotations map even when empty; so do we, since some
    * callers index into it without checking. */
   oci_gen_str(g, "annotations");

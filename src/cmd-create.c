@@ -30,7 +30,7 @@ int parse_create_flags(const char *cmd, const hd_global_opts *g, int argc,
   o->systemd_cgroup = g->systemd_cgroup;
   o->policy_path = g->policy_path;
   int c;
-  while ((c = getopt_long(argc, argv, is_run ? "+b:d" : "+b:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, is_run ? "b:d" : "b:", opts, NULL)) != -1) {
     switch (c) {
     case 'b':
       o->bundle = optarg;

@@ -29,7 +29,7 @@ int cmd_delete(const hd_global_opts *g, int argc, char **argv) {
   static const struct option opts[] = {{"force", no_argument, NULL, 'f'},
                                        {NULL, 0, NULL, 0}};
   bool force = false;
-  const char *id = parse_id_command("delete", argc, argv, "+f", opts,
+  const char *id = parse_id_command("delete", argc, argv, "f", opts,
                                     on_delete_flag, &force, 1);
   if (id == NULL)
     return 1;

@@ -46,7 +46,7 @@ int cmd_events(const hd_global_opts *g, int argc, char **argv) {
   bool once = false;
   struct timespec interval = {5, 0};
   int c;
-  while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
     if (c == 's')
       once = true;
     else if (c == 'i' && parse_interval(optarg, &interval) == 0)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 enum { OPT_CONSOLE_SOCKET = 256, OPT_PID_FILE, OPT_PRESERVE_FDS, OPT_CWD,
-       OPT_NO_NEW_PRIVS, OPT_CGROUP, OPT_IGNORED };
+       OPT_NO_NEW_PRIVS, OPT_CGROUP, OPT_IGNORE_PAUSED, OPT_IGNORED };
 
 typedef struct {
   char **items;
@@ -49,6 +49,7 @@ static int parse_exec_flags(int argc, char **argv, hd_exec_opts *o,
       {"cap", required_argument, NULL, 'c'},
       {"no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS},
       {"cgroup", required_argument, NULL, OPT_CGROUP},
+      {"ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED},
       {"process-label", required_argument, NULL, OPT_IGNORED},
       {"apparmor", required_argument, NULL, OPT_IGNORED},
       {NULL, 0, NULL, 0}};
@@ -82,6 +83,7 @@ static int parse_exec_flags(int argc, char **argv, hd_exec_opts *o,
     case 'c': push(caps, optarg); break;
     case OPT_NO_NEW_PRIVS: o->no_new_privs = true; break;
     case OPT_CGROUP: o->cgroup = optarg; break;
+    case OPT_IGNORE_PAUSED: o->ignore_paused = true; break;
     case OPT_IGNORED: break;
     default: return cmd_usage_error("exec", "unknown option");
     }
@@ -104,8 +106,6 @@ int cmd_exec(const hd_global_opts *g, int argc, char **argv) {
   o.caps_len = caps.len;
   int status = 0;
   cleanup_error hd_error_t err = NULL;
-  if (rc == 0 && o.cgroup)
-    rc = cmd_usage_error("exec", "--cgroup: sub-cgroups are not supported yet");
   if (rc == 0 && hd_container_exec(&o, &status, &err) < 0)
     rc = cmd_fail(&err);
   free(env.items);

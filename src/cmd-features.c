@@ -1,11 +1,12 @@
 /* `hardened features`: the OCI features document (runtime-spec
- * features.md). It describes what this build understands, not what the
- * host can do, so it is the same on every machine. */
+ * features.md). It lists exactly what create accepts from this build on
+ * this architecture, not what the host's kernel can do;
+ * tests/compat/features.bats tries every entry. */
 #include "capabilities.h"
 #include "commands.h"
 #include "policy.h"
+#include "seccomp.h"
 
-#include <seccomp.h>
 #include <stdio.h>
 #include "error.h"
 #include "features-json.h"
@@ -36,8 +37,9 @@ static const char *const hooks[] = {"prestart",        "createRuntime",
                                     "createContainer", "startContainer",
                                     "poststart",       "poststop"};
 
-/* The common ones libseccomp resolves; hardened hands any name to
- * libseccomp, which has the final word. */
+/* The candidates; features lists those libseccomp can add to a filter
+ * for this machine (hd_seccomp_arch_supported), which is what create
+ * accepts. */
 static const char *const archs[] = {"SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM",
                                     "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64",
                                     "SCMP_ARCH_S390X",   "SCMP_ARCH_X32",
@@ -89,10 +91,14 @@ static void fill_linux(oci_features *f) {
   f->linux_.seccomp.enabled = true;
   size_t n = 0;
   const char *const *names = oci_seccomp_action_names(&n);
-  add_all(&f->linux_.seccomp.actions, names, n);
+  for (size_t i = 0; i < n; i++)
+    if (hd_seccomp_action_supported((oci_seccomp_action)i))
+      oci_features_add(&f->linux_.seccomp.actions, names[i]);
   names = oci_seccomp_op_names(&n);
   add_all(&f->linux_.seccomp.operators, names, n);
-  ADD_ALL(&f->linux_.seccomp.archs, archs);
+  for (size_t i = 0; i < sizeof archs / sizeof *archs; i++)
+    if (hd_seccomp_arch_supported(archs[i]))
+      oci_features_add(&f->linux_.seccomp.archs, archs[i]);
   ADD_ALL(&f->linux_.seccomp.known_flags, seccomp_flags);
   ADD_ALL(&f->linux_.seccomp.supported_flags, seccomp_flags);
 }

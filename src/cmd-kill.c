@@ -24,12 +24,13 @@ static const struct {
     {"SYS", SIGSYS},
 };
 
-/* "9", "KILL", "SIGKILL", "sigkill", "RTMIN+3". -1 when unknown. */
+/* "9", "KILL", "SIGKILL", "sigkill", "RTMIN+3"; "0" checks that the
+ * container's process exists, as kill(2) and runc do. -1 when unknown. */
 static int parse_signal(const char *s) {
   char *end;
   if (isdigit((unsigned char)*s)) {
     long n = strtol(s, &end, 10);
-    return (*end == '\0' && n > 0 && n < NSIG) ? (int)n : -1;
+    return (*end == '\0' && n >= 0 && n < NSIG) ? (int)n : -1;
   }
   if (strncasecmp(s, "SIG", 3) == 0)
     s += 3;
@@ -63,7 +64,7 @@ int cmd_kill(const hd_global_opts *g, int argc, char **argv) {
                                        {NULL, 0, NULL, 0}};
   bool all = false;
   int c;
-  while ((c = getopt_long(argc, argv, "+a", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
     if (on_kill_flag(c, optarg, &all) < 0)
       return cmd_usage_error("kill", "bad option");
   }

@@ -14,7 +14,7 @@ static void print_table(oci_state **states, size_t n) {
            strcmp(states[i]->status, "stopped") ? states[i]->pid : 0,
            states[i]->status, states[i]->bundle ? states[i]->bundle : "",
            states[i]->created ? states[i]->created : "",
-           states[i]->owner ? states[i]->owner : "root");
+           states[i]->owner && *states[i]->owner ? states[i]->owner : "root");
 }
 
 int cmd_list(const hd_global_opts *g, int argc, char **argv) {
@@ -41,6 +41,8 @@ int cmd_list(const hd_global_opts *g, int argc, char **argv) {
   if (quiet)
     for (size_t i = 0; i < n; i++)
       printf("%s\n", states[i]->id);
+  else if (json && n == 0)
+    puts("null"); /* runc's empty list, which scripts compare with */
   else if (json) {
     cleanup_free char *out = oci_state_list_emit(states, n, false);
     printf("%s\n", out ? out : "[]");

@@ -6,7 +6,7 @@ static int pause_or_resume(const hd_global_opts *g, int argc, char **argv,
                            bool pause) {
   static const struct option opts[] = {{NULL, 0, NULL, 0}};
   const char *cmd = pause ? "pause" : "resume";
-  const char *id = parse_id_command(cmd, argc, argv, "+", opts, NULL, NULL, 1);
+  const char *id = parse_id_command(cmd, argc, argv, "", opts, NULL, NULL, 1);
   if (id == NULL)
     return 1;
   cleanup_error hd_error_t err = NULL;

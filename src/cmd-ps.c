@@ -80,6 +80,30 @@ static int print_ps_table(const pid_t *pids, size_t n, char **ps_args,
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
 
+/* A stopped container has no processes: like runc, ps then prints an
+ * empty list instead of failing. */
+static bool container_stopped(const char *root, const char *id) {
+  cleanup_error hd_error_t err = NULL;
+  cleanup_free char *json = NULL;
+  if (hd_container_state(root, id, &json, &err) < 0)
+    return false;
+  oci_state *s = oci_state_parse(json, strlen(json), NULL);
+  bool stopped = s && s->status && strcmp(s->status, "stopped") == 0;
+  oci_state_free(s);
+  return stopped;
+}
+
+static void print_ps_json(const pid_t *pids, size_t n) {
+  if (n == 0) {
+    puts("null"); /* runc's empty list */
+    return;
+  }
+  printf("[");
+  for (size_t i = 0; i < n; i++)
+    printf("%s%d", i ? "," : "", pids[i]);
+  printf("]\n");
+}
+
 int cmd_ps(const hd_global_opts *g, int argc, char **argv) {
   static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
                                        {NULL, 0, NULL, 0}};
@@ -97,14 +121,14 @@ int cmd_ps(const hd_global_opts *g, int argc, char **argv) {
   pid_t *pids = NULL;
   size_t n = 0;
   cleanup_error hd_error_t err = NULL;
-  if (hd_container_pids(g->root, id, &pids, &n, &err) < 0)
-    return cmd_fail(&err);
+  if (hd_container_pids(g->root, id, &pids, &n, &err) < 0) {
+    if (!container_stopped(g->root, id))
+      return cmd_fail(&err);
+    hd_error_free(&err);
+  }
   int rc = 0;
   if (json) {
-    printf("[");
-    for (size_t i = 0; i < n; i++)
-      printf("%s%d", i ? "," : "", pids[i]);
-    printf("]\n");
+    print_ps_json(pids, n);
   } else {
     fflush(stdout);
     rc = print_ps_table(pids, n, argv + optind + 1, argc - optind - 1);

@@ -27,7 +27,7 @@ const char *parse_id_command(const char *cmd, int argc, char **argv,
 
 int cmd_start(const hd_global_opts *g, int argc, char **argv) {
   static const struct option opts[] = {{NULL, 0, NULL, 0}};
-  const char *id = parse_id_command("start", argc, argv, "+", opts, NULL, NULL, 1);
+  const char *id = parse_id_command("start", argc, argv, "", opts, NULL, NULL, 1);
   if (id == NULL)
     return 1;
   cleanup_error hd_error_t err = NULL;

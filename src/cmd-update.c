@@ -126,7 +126,7 @@ int cmd_update(const hd_global_opts *g, int argc, char **argv) {
   const char *resources_path = NULL;
   oci_resources *flags = xcalloc(1, sizeof *flags);
   int c, rc = 0;
-  while (rc == 0 && (c = getopt_long(argc, argv, "+r:", opts, NULL)) != -1) {
+  while (rc == 0 && (c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
     if (c == 'r')
       resources_path = optarg;
     else if (c == '?' || (c != OPT_IGNORED && apply_flag(flags, c, optarg) < 0))

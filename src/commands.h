@@ -30,6 +30,8 @@ int cmd_resume(const hd_global_opts *g, int argc, char **argv);
 int cmd_update(const hd_global_opts *g, int argc, char **argv);
 int cmd_events(const hd_global_opts *g, int argc, char **argv);
 int cmd_check(const hd_global_opts *g, int argc, char **argv);
+int cmd_checkpoint(const hd_global_opts *g, int argc, char **argv);
+int cmd_restore(const hd_global_opts *g, int argc, char **argv);
 
 /* Print err once (text or JSON log) and return the exit code 1. */
 struct hd_error;

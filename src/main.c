@@ -36,7 +36,30 @@ static const command commands[] = {
     {"events", cmd_events, false, "print container statistics (--stats)"},
     {"check", cmd_check, false,
      "show what the hardening overlay changes in a bundle's config.json"},
+    {"checkpoint", cmd_checkpoint, false, "not supported (no CRIU)"},
+    {"restore", cmd_restore, false, "not supported (no CRIU)"},
 };
+
+/* checkpoint and restore: refused whatever the arguments, in the shape of
+ * every other refusal of what hardened does not implement. */
+static int refuse_criu(const char *cmd) {
+  cleanup_free char *msg = xasprintf(
+      "%s is not supported (unsupported): hardened does not implement "
+      "checkpoint and restore",
+      cmd);
+  hd_log_error_once(msg);
+  return 1;
+}
+
+int cmd_checkpoint(const hd_global_opts *g, int argc, char **argv) {
+  (void)g, (void)argc, (void)argv;
+  return refuse_criu("checkpoint");
+}
+
+int cmd_restore(const hd_global_opts *g, int argc, char **argv) {
+  (void)g, (void)argc, (void)argv;
+  return refuse_criu("restore");
+}
 
 int cmd_fail(hd_error_t *err) {
   hd_log_error_once(err && *err ? (*err)->msg : "unknown error");
@@ -165,7 +188,10 @@ int main(int argc, char **argv) {
       if (hd_self_protect(argc, argv, &err) < 0)
         return cmd_fail(&err);
     }
-    optind = 1;
+    /* 0, not 1: glibc then forgets the "+" (stop at the first operand) of
+     * the global parse, so commands take their flags after the id too, as
+     * runc's do. */
+    optind = 0;
     return commands[i].run(&g, argc - first, argv + first);
   }
   cleanup_free char *msg =

@@ -137,7 +137,7 @@ run_layouts() {
 
 # HD_SUITES picks suites (the sanitizer tree in check.sh runs only
 # "unit integration"); default: all of them.
-: "${HD_SUITES:=unit valgrind integration layouts security stress engines fuzz lint}"
+: "${HD_SUITES:=unit valgrind integration compat layouts security stress engines fuzz lint}"
 want() { [[ " $HD_SUITES " == *" $1 "* ]]; }
 
 want unit && run_unit_tests
@@ -145,6 +145,8 @@ want unit && run_unit_tests
 [[ -n $UNIT_DIR ]] && want valgrind &&
   run_tool "$SRCDIR/tests/valgrind.sh" "$UNIT_DIR"
 want integration && run_bats_dir "$SRCDIR/tests/integration"
+# The same scenarios against runc, compared (skipped without runc).
+want compat && run_bats_dir "$SRCDIR/tests/compat"
 want layouts && run_layouts
 # The hardening suite (owned separately); picked up when it exists.
 want security && run_bats_dir "$SRCDIR/tests/security"

@@ -129,6 +129,25 @@ const char *hd_cgroup_path(const hd_cgroup *cg) {
   return cg->path;
 }
 
+/* exec --cgroup: the dirs kept are the ones the ownership record vouched
+ * for, so a path below them stays inside what this container made. */
+int hd_cgroup_descend(hd_cgroup *cg, const char *path, hd_error_t *err) {
+  size_t len = strlen(cg->path);
+  if (strcmp(path, cg->path) == 0)
+    return 0;
+  if (strncmp(path, cg->path, len) != 0 || path[len] != '/' ||
+      hd_cg_has_dotdot(path))
+    return hd_error_set(err, 0, "cgroup %s is not below the container's %s",
+                        path, cg->path);
+  for (size_t i = 0; i < cg->n; i++) {
+    free(cg->dirs[i].dir);
+    cg->dirs[i].dir = dir_in(cg->dirs[i].h, path);
+  }
+  free(cg->path);
+  cg->path = xstrdup(path);
+  return 0;
+}
+
 int hd_cgroup_open(int state_fd, const char *path, hd_cgroup **out,
                    hd_error_t *err) {
   if (hd_cg_new(path, out, err) < 0)

@@ -36,6 +36,8 @@ int hd_cgroup_create(const char *path, const oci_resources *resources,
  * none, destroy does nothing and the other calls fail. */
 int hd_cgroup_open(int state_fd, const char *path, hd_cgroup **out,
                    hd_error_t *err);
+/* Point an opened cgroup at path, a cgroup below it (exec --cgroup). */
+int hd_cgroup_descend(hd_cgroup *cg, const char *path, hd_error_t *err);
 /* The controllers a container's cgroup v2 dir can have, space-separated
  * (the cgroup2 root's cgroup.controllers); "" without cgroup2, NULL when
  * the layout cannot be read. Malloc'd. */

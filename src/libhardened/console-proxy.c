@@ -7,6 +7,7 @@
 #include "console-proxy.h"
 
 #include "container-internal.h"
+#include "terminal.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -34,6 +35,7 @@ int hd_console_receive_master(int sock, hd_error_t *err) {
     return hd_error_set(err, n < 0 ? errno : 0, "receiving the terminal from the container");
   int fd;
   memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  hd_terminal_clear_onlcr(fd);
   return fd;
 }
 

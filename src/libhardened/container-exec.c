@@ -10,6 +10,7 @@
 #include "namespaces.h"
 #include "policy.h"
 #include "process.h"
+#include "console-proxy.h"
 #include "state-dir.h"
 #include "terminal.h"
 #include "utils.h"
@@ -189,6 +190,10 @@ __attribute__((noreturn)) static void exec_child(exec_ctx *x) {
   if (x->process->terminal &&
       hd_terminal_setup(x->console_fd, x->process, &err) < 0)
     report_and_exit(x->sync_joiner, &err);
+  /* Before execve: the runtime gets the master only once we have
+   * exec'd, and by then the process may have written. */
+  if (x->process->terminal && x->opts->console_socket == NULL)
+    hd_terminal_clear_onlcr(0);
   hd_exec_params params = {
       .process = x->process,
       .seccomp = &x->seccomp,
@@ -284,9 +289,13 @@ static int snapshot_container(const hd_exec_opts *o, container_snapshot *s,
   if (rc == 0) {
     hd_refresh_status(&c);
     const char *st = c.state->status;
-    if (strcmp(st, "running") != 0 && strcmp(st, "created") != 0)
-      rc = hd_error_set(err, 0, "cannot exec in container \"%s\": it is %s",
-                        o->id, st);
+    bool paused_ok = o->ignore_paused && strcmp(st, "paused") == 0;
+    if (strcmp(st, "running") != 0 && strcmp(st, "created") != 0 && !paused_ok)
+      rc = hd_error_set(err, 0, "cannot exec in container \"%s\": it is %s%s",
+                        o->id, st,
+                        strcmp(st, "paused") == 0
+                            ? " (use --ignore-paused to override)"
+                            : "");
   }
   if (rc == 0)
     rc = hd_state_read_config(c.state_fd, &s->spec, err);
@@ -296,6 +305,63 @@ static int snapshot_container(const hd_exec_opts *o, container_snapshot *s,
     s->state = hd_steal_pointer(&c.state);
   hd_opened_clear(&c);
   return rc;
+}
+
+/* exec --cgroup SUB: the cgroup SUB below the container's, which must
+ * exist (hd_cgroup_prepare_join opens it). As in runc, "/" is the
+ * container's own cgroup, and a SUB whose ".." climbs above it is
+ * refused (cgroupfs has no symlinks, so nothing else can leave it). */
+static int exec_cgroup_path(const char *container_path, const char *sub,
+                            char **out, hd_error_t *err) {
+  if (strchr(sub, ':'))
+    return hd_error_set(err, 0,
+                        "exec --cgroup %s: CONTROLLER:PATH is not supported "
+                        "(unsupported): give one path for every controller",
+                        sub);
+  cleanup_free char *copy = xstrdup(sub);
+  const char *base = container_path ? container_path : "";
+  size_t base_len = strlen(base);
+  cleanup_free char *path = xstrdup(base);
+  char *save = NULL;
+  for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+    if (strcmp(c, ".") == 0)
+      continue;
+    if (strcmp(c, "..") == 0) {
+      char *slash = strrchr(path, '/');
+      if (slash && (size_t)(slash - path) >= base_len)
+        *slash = '\0';
+      else
+        return hd_error_set(err, 0,
+                            "exec --cgroup %s: not below the container's "
+                            "cgroup",
+                            sub);
+      continue;
+    }
+    char *longer = xasprintf("%s/%s", path, c);
+    free(path);
+    path = longer;
+  }
+  *out = hd_steal_pointer(&path);
+  return 0;
+}
+
+/* exec -t without --console-socket: like run in the foreground, the pty
+ * master comes back to us over a socketpair and we proxy the caller's
+ * terminal to it. */
+static int open_console(const hd_exec_opts *o, exec_ctx *x, int *proxy_fd,
+                        hd_error_t *err) {
+  if (o->console_socket) {
+    x->console_fd = hd_console_socket_connect(o->console_socket, err);
+    return x->console_fd < 0 ? -1 : 0;
+  }
+  if (o->detach)
+    return hd_error_set(err, 0, "exec --tty --detach needs --console-socket");
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+    return hd_error_set(err, errno, "socketpair for the terminal");
+  *proxy_fd = pair[0];
+  x->console_fd = pair[1];
+  return 0;
 }
 
 static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
@@ -311,8 +377,8 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
   sigset_t set;
   pid_t pid = -1;
   int sv[2];
-  if (process->terminal && o->console_socket == NULL)
-    return hd_error_set(err, 0, "exec --tty needs --console-socket");
+  cleanup_close int proxy_fd = -1, master = -1;
+  cleanup_free char *cgroup_path = NULL;
   if (!o->detach) {
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     hd_block_forwarded_signals(&set);
@@ -321,9 +387,13 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
   int rc = hd_seccomp_compile(lnx ? lnx->seccomp : NULL, HD_SECCOMP_CACHE_DIR,
                               &x.seccomp, err);
   x.cgroup = hd_steal_pointer(&snap->cgroup);
-  if (rc == 0 && process->terminal &&
-      (x.console_fd = hd_console_socket_connect(o->console_socket, err)) < 0)
-    rc = -1;
+  if (rc == 0 && o->cgroup)
+    rc = exec_cgroup_path(snap->state->cgroup_path, o->cgroup, &cgroup_path,
+                          err);
+  if (rc == 0 && cgroup_path)
+    rc = hd_cgroup_descend(x.cgroup, cgroup_path, err);
+  if (rc == 0 && process->terminal)
+    rc = open_console(o, &x, &proxy_fd, err);
   if (rc == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     rc = hd_error_set(err, errno, "socketpair");
   if (rc == 0) {
@@ -337,11 +407,15 @@ static int run_exec(const hd_exec_opts *o, container_snapshot *snap,
     close(x.sync_runtime);
   hd_cgroup_free(x.cgroup);
   hd_seccomp_prog_clear(&x.seccomp);
+  if (rc == 0 && proxy_fd >= 0 &&
+      (master = hd_console_receive_master(proxy_fd, err)) < 0)
+    rc = -1;
   if (rc == 0 && o->pid_file)
     rc = hd_write_pid_file(o->pid_file, pid, err);
   *exit_status = 0;
   if (rc == 0 && !o->detach)
-    *exit_status = hd_wait_forwarding(pid, &set);
+    *exit_status = master >= 0 ? hd_console_proxy_wait(pid, &set, master)
+                               : hd_wait_forwarding(pid, &set);
   return rc;
 }
 

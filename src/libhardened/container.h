@@ -81,7 +81,10 @@ typedef struct {
   bool detach;
   const char *pid_file;
   int preserve_fds;
-  const char *cgroup; /* --cgroup: a sub-cgroup; not supported yet */
+  /* --cgroup: a cgroup below the container's, relative to it (it must
+   * exist); no ".." and no CONTROLLER:PATH form. */
+  const char *cgroup;
+  bool ignore_paused; /* --ignore-paused: exec into a paused container */
   const char *policy_path;
 } hd_exec_opts;
 int hd_container_exec(const hd_exec_opts *opts, int *exit_status,

@@ -88,6 +88,7 @@ static void encode_filter(key_buf *k, const oci_seccomp *s) {
   const struct scmp_version *v = seccomp_version();
   key_put(k, CACHE_MAGIC, sizeof CACHE_MAGIC - 1);
   key_str(k, HD_VERSION);
+  key_str(k, "enosys-stub"); /* programs cached before it lack the stub */
   key_u64(k, v ? v->major * 1000000u + v->minor * 1000u + v->micro : 0);
   key_u64(k, seccomp_api_get());
   key_u64(k, (uint64_t)s->default_action);
@@ -244,8 +245,11 @@ static int compile_now(const oci_seccomp *s, hd_seccomp_prog *out,
   if (hd_seccomp_build(s, &ctx, err) < 0)
     return -1;
   struct sock_filter *insns = xcalloc(MAX_INSNS, sizeof *insns);
+  size_t stub = hd_seccomp_enosys_stub(s, insns, MAX_INSNS / 2);
   size_t len = 0;
-  int rc = hd_seccomp_export_into(ctx, insns, MAX_INSNS, &len, err);
+  int rc = hd_seccomp_export_into(ctx, insns + stub, MAX_INSNS - stub, &len,
+                                  err);
+  len += stub;
   uint32_t flags = kernel_flags(ctx);
   seccomp_release(ctx);
   if (rc < 0) {

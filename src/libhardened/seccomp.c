@@ -8,6 +8,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <unistd.h>
 
 #include <stdbool.h>
@@ -50,7 +52,7 @@ static int action_value(oci_seccomp_action a, bool has_ret, uint32_t ret,
   case OCI_SECCOMP_ACT_LOG:
     *out = SCMP_ACT_LOG;
     return 0;
-  case OCI_SECCOMP_ACT_NOTIFY:
+  case OCI_SECCOMP_ACT_NOTIFY: /* hd_seccomp_action_supported says no */
     return hd_error_set(err, 0,
                         "linux.seccomp: SCMP_ACT_NOTIFY is not supported "
                         "(%s)",
@@ -58,6 +60,10 @@ static int action_value(oci_seccomp_action a, bool has_ret, uint32_t ret,
   }
   return hd_error_set(err, EINVAL, "linux.seccomp: %s: unknown action %d",
                       where, (int)a);
+}
+
+bool hd_seccomp_action_supported(oci_seccomp_action a) {
+  return a != OCI_SECCOMP_ACT_NOTIFY; /* no supervisor to hand the fd to */
 }
 
 static enum scmp_compare compare_op(oci_seccomp_op op) {
@@ -80,17 +86,31 @@ static enum scmp_compare compare_op(oci_seccomp_op op) {
   return _SCMP_CMP_MIN;
 }
 
+/* "SCMP_ARCH_X86_64" (or "x86_64") to libseccomp's token; 0: unknown. */
+static uint32_t resolve_arch(const char *name) {
+  const char *tail = strncmp(name, "SCMP_ARCH_", 10) == 0 ? name + 10 : name;
+  char lower[32];
+  size_t j = 0;
+  for (; j < sizeof lower - 1 && tail[j]; j++)
+    lower[j] = (char)tolower((unsigned char)tail[j]);
+  lower[j] = '\0';
+  return seccomp_arch_resolve_name(lower);
+}
+
+bool hd_seccomp_arch_supported(const char *name) {
+  uint32_t arch = resolve_arch(name);
+  cleanup_filter scmp_filter_ctx ctx = arch ? seccomp_init(SCMP_ACT_ALLOW) : NULL;
+  if (ctx == NULL)
+    return false;
+  int r = seccomp_arch_add(ctx, arch);
+  return r == 0 || r == -EEXIST;
+}
+
 static int add_architectures(scmp_filter_ctx ctx, const oci_seccomp *s,
                              hd_error_t *err) {
   for (size_t i = 0; i < s->architectures_len; i++) {
     const char *name = s->architectures[i];
-    const char *tail = strncmp(name, "SCMP_ARCH_", 10) == 0 ? name + 10 : name;
-    char lower[32];
-    size_t j = 0;
-    for (; j < sizeof lower - 1 && tail[j]; j++)
-      lower[j] = (char)tolower((unsigned char)tail[j]);
-    lower[j] = '\0';
-    uint32_t arch = seccomp_arch_resolve_name(lower);
+    uint32_t arch = resolve_arch(name);
     if (arch == 0)
       return hd_error_set(err, 0,
                           "linux.seccomp.architectures[%zu]: unknown "
@@ -242,4 +262,87 @@ int hd_seccomp_export_into(scmp_filter_ctx ctx, struct sock_filter *dst,
     return hd_error_set(err, 0, "exported filter: unexpected size %zu", got);
   *len = got / sizeof *dst;
   return 0;
+}
+
+/* ---- ENOSYS for syscalls newer than the profile ---- */
+
+/* The highest number any name of s has on arch; -1 when none resolves. */
+static long newest_named(const oci_seccomp *s, uint32_t arch) {
+  long newest = -1;
+  for (size_t i = 0; i < s->syscalls_len; i++)
+    for (size_t j = 0; j < s->syscalls[i].names_len; j++) {
+      int nr = seccomp_syscall_resolve_name_arch(arch, s->syscalls[i].names[j]);
+      if (nr >= 0 && nr > newest) /* negative: none, or multiplexed */
+        newest = nr;
+    }
+  return newest;
+}
+
+/* A profile that denies by default denies every syscall newer than
+ * itself, and EPERM tells glibc the call exists but is refused, so it
+ * never falls back (fchmodat2, clone3): docker's and Kubernetes'
+ * profiles count on ENOSYS there, as runc gives. A default that allows,
+ * logs or traces decides nothing such a call could need. */
+static bool default_denies(const oci_seccomp *s) {
+  switch (s->default_action) {
+  case OCI_SECCOMP_ACT_ALLOW:
+  case OCI_SECCOMP_ACT_LOG:
+  case OCI_SECCOMP_ACT_TRACE:
+    return false;
+  case OCI_SECCOMP_ACT_ERRNO:
+    return !(s->has_default_errno_ret && s->default_errno_ret == ENOSYS);
+  default:
+    return true;
+  }
+}
+
+/* One block per architecture: for arch, a number above the newest the
+ * profile names returns ENOSYS; anything else falls through to the next
+ * block and then to libseccomp's program (which loads what it needs
+ * itself). On x86_64, x32 numbers (bit 30) are left to that program. */
+static size_t stub_block(struct sock_filter *d, uint32_t arch, long newest) {
+  const struct sock_filter ld_arch =
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+  const struct sock_filter ld_nr =
+      BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+  bool x86_64 = arch == SCMP_ARCH_X86_64;
+  size_t n = 0;
+  d[n++] = ld_arch;
+  d[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0,
+                                        x86_64 ? 4 : 3);
+  d[n++] = ld_nr;
+  if (x86_64)
+    d[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K,
+                                          0x40000000u, 2, 0);
+  d[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K,
+                                        (uint32_t)newest, 0, 1);
+  d[n++] =
+      (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  return n;
+}
+
+#define STUB_BLOCK_MAX 6
+
+size_t hd_seccomp_enosys_stub(const oci_seccomp *s, struct sock_filter *dst,
+                              size_t max) {
+  if (s == NULL || !default_denies(s))
+    return 0;
+  uint32_t archs[16];
+  size_t narchs = 0;
+  archs[narchs++] = seccomp_arch_native();
+  for (size_t i = 0; i < s->architectures_len && narchs < 16; i++) {
+    uint32_t a = resolve_arch(s->architectures[i]);
+    bool seen = a == 0 || a == SCMP_ARCH_X32; /* x32 is x86_64's arch */
+    for (size_t k = 0; k < narchs && !seen; k++)
+      seen = archs[k] == a;
+    if (!seen)
+      archs[narchs++] = a;
+  }
+  size_t len = 0;
+  for (size_t k = 0; k < narchs && len + STUB_BLOCK_MAX <= max; k++) {
+    long newest = newest_named(s, archs[k]);
+    if (newest >= 0)
+      len += stub_block(dst + len, archs[k], newest);
+  }
+  return len;
 }

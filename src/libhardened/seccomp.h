@@ -29,6 +29,19 @@ int hd_seccomp_compile(const oci_seccomp *s, const char *cache_dir,
 int hd_seccomp_prog_load(const hd_seccomp_prog *p, hd_error_t *err);
 void hd_seccomp_prog_clear(hd_seccomp_prog *p);
 
+/* Whether create accepts action a in linux.seccomp (features lists
+ * exactly these). */
+bool hd_seccomp_action_supported(oci_seccomp_action a);
+/* Whether linux.seccomp.architectures may name arch here: libseccomp
+ * knows it and can put it in one filter with the native one (not, e.g.,
+ * a big-endian arch beside x86_64). */
+bool hd_seccomp_arch_supported(const char *name);
+/* The instructions that go before libseccomp's program for s: a syscall
+ * numbered above every one s names, on an architecture s covers, gets
+ * ENOSYS instead of the default action (when that denies), as in runc.
+ * Returns how many were written into dst (at most max); 0: none needed. */
+size_t hd_seccomp_enosys_stub(const oci_seccomp *s, struct sock_filter *dst,
+                              size_t max);
 /* libseccomp's BPF for ctx into dst (max instructions). */
 int hd_seccomp_export_into(scmp_filter_ctx ctx, struct sock_filter *dst,
                            size_t max, size_t *len, hd_error_t *err);

@@ -132,6 +132,14 @@ static int become_controlled_by(int slave, hd_error_t *err) {
   return 0;
 }
 
+void hd_terminal_clear_onlcr(int fd) {
+  struct termios t;
+  if (tcgetattr(fd, &t) == 0) {
+    t.c_oflag &= ~(tcflag_t)ONLCR;
+    tcsetattr(fd, TCSANOW, &t);
+  }
+}
+
 int hd_terminal_setup(int socket_fd, const oci_process *process,
                       hd_error_t *err) {
   cleanup_close int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);

@@ -346,7 +346,33 @@ static bool under_valgrind(void) {
   return preload && strstr(preload, "vgpreload");
 }
 
+/* The ENOSYS stub: none for a default that allows; for one that denies,
+ * a block for the native arch whose limit is the newest name (getppid). */
+static void test_enosys_stub(void) {
+  oci_seccomp *s = small_filter(EPERM);
+  struct sock_filter stub[32];
+  CHECK(hd_seccomp_enosys_stub(s, stub, 32) == 0);
+  s->default_action = OCI_SECCOMP_ACT_ERRNO;
+  size_t n = hd_seccomp_enosys_stub(s, stub, 32);
+  CHECK(n > 0);
+  bool limit = false, enosys = false;
+  for (size_t i = 0; i < n; i++) {
+    limit |= stub[i].code == (BPF_JMP | BPF_JGT | BPF_K) &&
+             stub[i].k == SYS_getppid;
+    enosys |= stub[i].code == (BPF_RET | BPF_K) &&
+              stub[i].k == (SECCOMP_RET_ERRNO | ENOSYS);
+  }
+  CHECK(limit);
+  CHECK(enosys);
+  /* A default of ERRNO(ENOSYS) needs no stub. */
+  s->has_default_errno_ret = true;
+  s->default_errno_ret = ENOSYS;
+  CHECK(hd_seccomp_enosys_stub(s, stub, 32) == 0);
+  free_small(s);
+}
+
 int main(void) {
+  test_enosys_stub();
   if (under_valgrind() || geteuid() != 0) {
     printf("# seccomp cache: needs root and a real kernel; skipped\n");
     return UNIT_DONE();
