@@ -6,6 +6,10 @@
 
 #include <stdbool.h>
 
+/* The longest a hook may run, in seconds; the overlay sets it on every
+ * hook that asks for more or for no limit (rule hooks). */
+#define HD_HOOK_TIMEOUT_MAX 60
+
 /* Run host hooks (prestart, createRuntime, poststart, poststop) in order,
  * each with `state_json` on stdin, honouring its timeout (SIGKILL on
  * expiry). Fails on the first hook that fails; `phase` ("createRuntime")

@@ -29,8 +29,8 @@
       {"hooks." list "[].env", ENF, "hooks",                                   \
        "reduced to a small allowed set (no LD_*, GCONV_PATH, ...)"},           \
   {                                                                            \
-    "hooks." list "[].timeout", PAS, "hooks",                                  \
-        "it can only shorten how long the runtime waits for the hook"          \
+    "hooks." list "[].timeout", ENF, "hooks",                                  \
+        "capped at 60 s, and set to 60 s when absent: nothing waits for ever"  \
   }
 
 #define MAPPING_ROWS(base, what)                                               \

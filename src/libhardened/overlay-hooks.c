@@ -183,12 +183,29 @@ static int check_path(hd_ov *c, const char *kind, size_t i, oci_hook *h,
   return 0;
 }
 
+/* Nothing waits without bound: a hook without a timeout (docker's
+ * libnetwork-setkey has none, and runc would wait for ever) or with a
+ * longer one gets HD_HOOK_TIMEOUT_MAX. A minute is far more than any hook
+ * engines ship needs; a hung one then fails create instead of wedging it. */
+static void bound_timeout(hd_ov *c, const char *kind, size_t i, oci_hook *h) {
+  if (h->has_timeout && h->timeout > 0 && h->timeout <= HD_HOOK_TIMEOUT_MAX)
+    return;
+  cleanup_free char *field = xasprintf("hooks.%s[%zu].timeout", kind, i);
+  cleanup_free char *asked =
+      h->has_timeout ? xasprintf("%d", h->timeout) : xstrdup("(unset)");
+  cleanup_free char *enforced = xasprintf("%d", HD_HOOK_TIMEOUT_MAX);
+  hd_ov_record(c, "hooks", field, asked, enforced);
+  h->has_timeout = true;
+  h->timeout = HD_HOOK_TIMEOUT_MAX;
+}
+
 static int hook_list(hd_ov *c, const char *kind, oci_hook *h, size_t n,
                      hook_place place) {
   for (size_t i = 0; i < n; i++) {
     if (check_path(c, kind, i, &h[i], place) < 0)
       return -1;
     reduce_env(c, kind, i, &h[i]);
+    bound_timeout(c, kind, i, &h[i]);
   }
   return 0;
 }

@@ -773,6 +773,26 @@ static void test_hook_env(void) {
   done(&r);
 }
 
+/* Nothing waits without bound: an absent or too long hook timeout is set
+ * to the cap; a shorter one stands. */
+static void test_hook_timeout(void) {
+  result r = run_hooks(
+      "{\"prestart\":[{\"path\":\"/opt/tool\"},{\"path\":\"/opt/tool\","
+      "\"timeout\":600},{\"path\":\"/opt/tool\",\"timeout\":5}]}",
+      "{\"hooks_allowed\":[\"/opt/tool\"]}");
+  CHECK(r.rc == 0);
+  if (r.rc == 0) {
+    const oci_hook *h = r.out->hooks->prestart;
+    CHECK(h[0].has_timeout && h[0].timeout == HD_HOOK_TIMEOUT_MAX);
+    CHECK(h[1].has_timeout && h[1].timeout == HD_HOOK_TIMEOUT_MAX);
+    CHECK(h[2].has_timeout && h[2].timeout == 5);
+    CHECK_OVERRIDE(&r.ov, "hooks", "hooks.prestart[0].timeout", "(unset)",
+                   "60");
+    CHECK_OVERRIDE(&r.ov, "hooks", "hooks.prestart[1].timeout", "600", "60");
+  }
+  done(&r);
+}
+
 static int64_t pids_after(const char *pids_json, const char *policy_json) {
   cleanup_free char *res =
       xasprintf("\"resources\":{%s},\"maskedPaths\"", pids_json);
@@ -1722,6 +1742,7 @@ int main(void) {
   test_hook_paths();
   test_hook_args();
   test_hook_env();
+  test_hook_timeout();
   test_pids();
   test_cgroup_path();
   test_unified();
