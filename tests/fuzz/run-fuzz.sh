@@ -29,7 +29,7 @@ FLAGS=(-g -O1 -fsanitize=fuzzer,address,undefined
   -fno-sanitize-recover=undefined
   -I"$SRCDIR/libocispec" -iquote "$SRCDIR/src/libhardened")
 OCISPEC=("$SRCDIR"/libocispec/*.c)
-LIBHD=("$SRCDIR"/src/libhardened/{error,utils,log}.c)
+LIBHD=("$SRCDIR"/src/libhardened/{error,utils,log,rlimits}.c)
 
 build() { # build NAME EXTRA_SOURCES...
   local name=$1
