@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 int hd_sync_send(int fd, uint32_t type, const char *text) {
@@ -216,7 +218,7 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
   if (hd_state_dir_create(ctx->root_fd, opts->id, &ctx->state_fd, err) < 0)
     return -1;
   ctx->state_dir_made = true;
-  if (hd_state_dir_lock(ctx->state_fd, err) < 0)
+  if (hd_state_dir_lock(ctx->state_fd, opts->id, err) < 0)
     return -1;
   if (hd_state_dir_open_for_init(ctx->state_fd, &ctx->init_dir_fd, err) < 0)
     return -1;
@@ -241,6 +243,9 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
                        &ctx->cgroup, err) < 0 ||
       hd_cgroup_prepare_join(ctx->cgroup, err) < 0)
     return -1;
+  /* An init placed there would never run, and create would wait on it. */
+  if (hd_cgroup_is_frozen(ctx->cgroup))
+    return hd_refuse_frozen(ctx->cgroup_path, err);
   if (opts->console_socket) {
     ctx->console_fd = hd_console_socket_connect(opts->console_socket, err);
     if (ctx->console_fd < 0)
@@ -350,6 +355,31 @@ static int run_runtime_hooks(hd_create_ctx *ctx, hd_error_t *err) {
                       json, err);
 }
 
+int hd_refuse_frozen(const char *cgroup_path, hd_error_t *err) {
+  return hd_error_set(err, 0, "container's cgroup %s is unexpectedly frozen",
+                      cgroup_path);
+}
+
+/* The init's next message. Polled, so that an init that cannot go on
+ * because its cgroup was frozen under it is reported, not waited on; an
+ * init that dies closes the socket. */
+static int recv_from_init(hd_create_ctx *ctx, hd_sync_msg *msg,
+                          hd_error_t *err) {
+  for (;;) {
+    struct pollfd p = {.fd = ctx->sync_runtime, .events = POLLIN};
+    int n = poll(&p, 1, 200);
+    if (n < 0 && errno != EINTR)
+      return hd_error_set(err, errno, "waiting on the container init");
+    if (n > 0) {
+      if (hd_sync_recv(ctx->sync_runtime, msg) < 0)
+        return hd_error_set(err, 0, "container init exited during setup");
+      return 0;
+    }
+    if (hd_cgroup_is_frozen(ctx->cgroup))
+      return hd_refuse_frozen(ctx->cgroup_path, err);
+  }
+}
+
 /* Place the init, then answer its requests until it is ready. */
 static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
   const oci_linux *lnx = ctx->spec->linux_;
@@ -370,8 +400,8 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
     return hd_error_set(err, errno, "container init exited before setup");
   for (;;) {
     hd_sync_msg msg;
-    if (hd_sync_recv(ctx->sync_runtime, &msg) < 0)
-      return hd_error_set(err, 0, "container init exited during setup");
+    if (recv_from_init(ctx, &msg, err) < 0)
+      return -1;
     switch (msg.type) {
     case SYNC_HOOKS_REQUEST: {
       int rc = run_runtime_hooks(ctx, err);
@@ -410,9 +440,17 @@ int hd_write_pid_file(const char *path, pid_t pid, hd_error_t *err) {
   return 0;
 }
 
+/* Bounded: a process in a frozen cgroup does not die of SIGKILL until
+ * it is thawed. Then it is left to whoever reaps our orphans. */
 static void reap_quietly(pid_t pid) {
-  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-    ;
+  struct timespec tick = {0, 5 * 1000 * 1000};
+  for (int i = 0; i < 1000; i++) {
+    pid_t got = waitpid(pid, NULL, WNOHANG);
+    if (got == pid || (got < 0 && errno != EINTR))
+      return;
+    nanosleep(&tick, NULL);
+  }
+  hd_warn("container init %d did not exit after SIGKILL; not waiting", pid);
 }
 
 /* Undo a failed create: nothing may be left behind. */
