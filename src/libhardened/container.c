@@ -380,6 +380,22 @@ static int recv_from_init(hd_create_ctx *ctx, hd_sync_msg *msg,
   }
 }
 
+/* After READY the init drops to the container's user and enters its
+ * cwd, then closes its end: EOF with the init alive is success, an error
+ * message (or EOF with the init dead) is create's failure. */
+static int await_prepared(hd_create_ctx *ctx, hd_error_t *err) {
+  hd_sync_msg msg;
+  if (recv_from_init(ctx, &msg, err) == 0)
+    return msg.type == SYNC_ERROR
+               ? hd_error_set(err, 0, "%s", msg.text)
+               : hd_error_set(err, 0, "container init sent an unknown message");
+  if (hd_process_alive(ctx->pid, ctx->pid_start_time)) {
+    hd_error_free(err);
+    return 0;
+  }
+  return hd_error_wrap(err, "setting up the process (see its stderr)");
+}
+
 /* Place the init, then answer its requests until it is ready. */
 static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
   const oci_linux *lnx = ctx->spec->linux_;
@@ -412,7 +428,7 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
       break;
     }
     case SYNC_READY:
-      return 0;
+      return await_prepared(ctx, err);
     case SYNC_ERROR:
       return hd_error_set(err, 0, "%s", msg.text);
     default:
