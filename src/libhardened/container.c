@@ -384,7 +384,7 @@ static int recv_from_init(hd_create_ctx *ctx, hd_sync_msg *msg,
  * cwd, then closes its end: EOF with the init alive is success, an error
  * message (or EOF with the init dead) is create's failure. */
 static int await_prepared(hd_create_ctx *ctx, hd_error_t *err) {
-  hd_sync_msg msg;
+  hd_sync_msg msg = {0};
   if (recv_from_init(ctx, &msg, err) == 0)
     return msg.type == SYNC_ERROR
                ? hd_error_set(err, 0, "%s", msg.text)
@@ -459,7 +459,7 @@ int hd_write_pid_file(const char *path, pid_t pid, hd_error_t *err) {
 /* Bounded: a process in a frozen cgroup does not die of SIGKILL until
  * it is thawed. Then it is left to whoever reaps our orphans. */
 static void reap_quietly(pid_t pid) {
-  struct timespec tick = {0, 5 * 1000 * 1000};
+  struct timespec tick = {0, 5L * 1000 * 1000};
   for (int i = 0; i < 1000; i++) {
     pid_t got = waitpid(pid, NULL, WNOHANG);
     if (got == pid || (got < 0 && errno != EINTR))

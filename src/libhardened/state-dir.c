@@ -136,7 +136,7 @@ int hd_state_dir_lock(int dir_fd, const char *id, hd_error_t *err) {
       return hd_error_set(err, errno, "locking the state dir of \"%s\"", id);
     if (waited >= HD_LOCK_TIMEOUT_S * 1000)
       break;
-    struct timespec tick = {0, tick_ms * 1000 * 1000};
+    struct timespec tick = {0, (long)tick_ms * 1000 * 1000};
     nanosleep(&tick, NULL);
   }
   pid_t holder = lock_holder(dir_fd);
