@@ -28,6 +28,14 @@ typedef struct {
 int hd_sync_send(int fd, uint32_t type, const char *text);
 /* 0 on a message, -1 on EOF or error. */
 int hd_sync_recv(int fd, hd_sync_msg *msg);
+/* The same, polled: 0 on a message, 1 on EOF, -1 with *err when cg (may
+ * be NULL) is found frozen meanwhile, since its processes would never
+ * answer. */
+int hd_sync_recv_unfrozen(int fd, const hd_cgroup *cg, const char *cgroup_path,
+                          hd_sync_msg *msg, hd_error_t *err);
+/* waitpid for about five seconds at most: a process in a frozen cgroup
+ * does not die of SIGKILL until it is thawed. */
+void hd_reap_bounded(pid_t pid);
 
 typedef struct {
   const hd_container_opts *opts;

@@ -360,24 +360,28 @@ int hd_refuse_frozen(const char *cgroup_path, hd_error_t *err) {
                       cgroup_path);
 }
 
-/* The init's next message. Polled, so that an init that cannot go on
- * because its cgroup was frozen under it is reported, not waited on; an
- * init that dies closes the socket. */
-static int recv_from_init(hd_create_ctx *ctx, hd_sync_msg *msg,
-                          hd_error_t *err) {
+int hd_sync_recv_unfrozen(int fd, const hd_cgroup *cg, const char *cgroup_path,
+                          hd_sync_msg *msg, hd_error_t *err) {
   for (;;) {
-    struct pollfd p = {.fd = ctx->sync_runtime, .events = POLLIN};
+    struct pollfd p = {.fd = fd, .events = POLLIN};
     int n = poll(&p, 1, 200);
     if (n < 0 && errno != EINTR)
-      return hd_error_set(err, errno, "waiting on the container init");
-    if (n > 0) {
-      if (hd_sync_recv(ctx->sync_runtime, msg) < 0)
-        return hd_error_set(err, 0, "container init exited during setup");
-      return 0;
-    }
-    if (hd_cgroup_is_frozen(ctx->cgroup))
-      return hd_refuse_frozen(ctx->cgroup_path, err);
+      return hd_error_set(err, errno, "waiting on the container's process");
+    if (n > 0)
+      return hd_sync_recv(fd, msg) < 0 ? 1 : 0;
+    if (cg && hd_cgroup_is_frozen(cg))
+      return hd_refuse_frozen(cgroup_path, err);
   }
+}
+
+/* The init's next message; an init that dies closes the socket. */
+static int recv_from_init(hd_create_ctx *ctx, hd_sync_msg *msg,
+                          hd_error_t *err) {
+  int rc = hd_sync_recv_unfrozen(ctx->sync_runtime, ctx->cgroup,
+                                 ctx->cgroup_path, msg, err);
+  if (rc > 0)
+    return hd_error_set(err, 0, "container init exited during setup");
+  return rc;
 }
 
 /* After READY the init drops to the container's user and enters its
@@ -458,7 +462,7 @@ int hd_write_pid_file(const char *path, pid_t pid, hd_error_t *err) {
 
 /* Bounded: a process in a frozen cgroup does not die of SIGKILL until
  * it is thawed. Then it is left to whoever reaps our orphans. */
-static void reap_quietly(pid_t pid) {
+void hd_reap_bounded(pid_t pid) {
   struct timespec tick = {0, 5L * 1000 * 1000};
   for (int i = 0; i < 1000; i++) {
     pid_t got = waitpid(pid, NULL, WNOHANG);
@@ -466,14 +470,14 @@ static void reap_quietly(pid_t pid) {
       return;
     nanosleep(&tick, NULL);
   }
-  hd_warn("container init %d did not exit after SIGKILL; not waiting", pid);
+  hd_warn("process %d did not exit after SIGKILL; not waiting", pid);
 }
 
 /* Undo a failed create: nothing may be left behind. */
 static void abandon_create(hd_create_ctx *ctx) {
   if (ctx->pid > 0) {
     kill(ctx->pid, SIGKILL);
-    reap_quietly(ctx->pid);
+    hd_reap_bounded(ctx->pid);
   }
   if (ctx->cgroup) {
     hd_error_t cerr = NULL;

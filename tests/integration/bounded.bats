@@ -46,6 +46,8 @@ teardown() {
   local freezer=/sys/fs/cgroup/freezer$CGPATH/freezer.state
   [[ ! -f $freezer ]] || echo THAWED >"$freezer"
   local dir
+  # The container first, so that its parent is empty.
+  ((${#PARENT_DIRS[@]} == 0)) || HD_TIMEOUT=10 hd delete -f "$CID" >/dev/null 2>&1
   for dir in "${PARENT_DIRS[@]}"; do
     rmdir "$dir/inner" "$dir" 2>/dev/null
   done
@@ -94,16 +96,35 @@ teardown() {
   stop_hook_and_create
 }
 
-@test "create into a frozen cgroup is refused, naming the cgroup" {
-  require_cgroup_v1 freezer
+# The container goes to $CGPATH/inner, under a parent the test makes.
+make_parent_cgroup() {
   local ctrl
   for ctrl in "${CG_HIERARCHIES[@]}" unified; do
     PARENT_DIRS+=("$(cgroup_dir "$ctrl" "$CGPATH")")
     mkdir "${PARENT_DIRS[-1]}"
   done
   FROZEN_PARENT=/sys/fs/cgroup/freezer$CGPATH
-  echo FROZEN >"$FROZEN_PARENT/freezer.state"
   update_config '.linux.cgroupsPath = $p' --arg p "$CGPATH/inner"
+}
+
+@test "exec into a container frozen from outside is refused, not hung" {
+  require_cgroup_v1 freezer
+  make_parent_cgroup
+  set_args sleep 300
+  run_detached "$CID"
+  echo FROZEN >"$FROZEN_PARENT/freezer.state"
+  local out=$BATS_TEST_TMPDIR/exec.out rc=0
+  HD_TIMEOUT=20 hd exec "$CID" true </dev/null >"$out" 2>&1 || rc=$?
+  echo THAWED >"$FROZEN_PARENT/freezer.state"
+  run cat "$out"
+  assert_equal "$rc" 255
+  assert_output --partial "unexpectedly frozen"
+}
+
+@test "create into a frozen cgroup is refused, naming the cgroup" {
+  require_cgroup_v1 freezer
+  make_parent_cgroup
+  echo FROZEN >"$FROZEN_PARENT/freezer.state"
   # Output to a file: a frozen init would hold a pipe open for ever.
   local out=$BATS_TEST_TMPDIR/create.out rc=0
   HD_TIMEOUT=20 hd create --bundle "$BUNDLE" "$CID" </dev/null >"$out" 2>&1 ||
