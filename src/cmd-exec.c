@@ -106,8 +106,11 @@ int cmd_exec(const hd_global_opts *g, int argc, char **argv) {
   o.caps_len = caps.len;
   int status = 0;
   cleanup_error hd_error_t err = NULL;
-  if (rc == 0 && hd_container_exec(&o, &status, &err) < 0)
-    rc = cmd_fail(&err);
+  /* 255 for a runtime error, as runc: 1 could be the process's own. */
+  if (rc == 0 && hd_container_exec(&o, &status, &err) < 0) {
+    cmd_fail(&err);
+    rc = 255;
+  }
   free(env.items);
   free(caps.items);
   free(o.additional_gids);

@@ -148,8 +148,10 @@ static int kill_all(hd_cgroup *cg, hd_error_t *err) {
       hd_error_free(err);
       return 0;
     }
+    /* 0 is a process outside our pid namespace, not our group. */
     for (size_t i = 0; i < n; i++)
-      kill(pids[i], SIGKILL);
+      if (pids[i] > 0)
+        kill(pids[i], SIGKILL);
     free(pids);
     if (n == 0)
       return 0;
@@ -214,4 +216,22 @@ int hd_cgroup_destroy(hd_cgroup *cg, hd_error_t *err) {
     cg->v2_dirfd = -1;
   }
   return ret;
+}
+
+bool hd_cgroup_is_frozen(const hd_cgroup *cg) {
+  const hd_cg_dir *d = hd_cg_v1_dir(cg, "freezer");
+  hd_error_t ignored = NULL;
+  cleanup_free char *text = NULL;
+  bool frozen = false;
+  if (d) {
+    /* FREEZING too: a task placed there now will not run. */
+    text = hd_cg_read(d->dir, "freezer.state", &ignored);
+    frozen = text && strcmp(text, "THAWED") != 0;
+  } else if (cg->v2_dir >= 0) {
+    text = hd_cg_read(cg->dirs[cg->v2_dir].dir, "cgroup.events", &ignored);
+    const char *line = text ? strstr(text, "frozen ") : NULL;
+    frozen = line && line[7] == '1';
+  }
+  hd_error_free(&ignored);
+  return frozen;
 }

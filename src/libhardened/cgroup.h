@@ -59,6 +59,9 @@ int hd_cgroup_apply_resources(hd_cgroup *cg, const oci_resources *resources,
 /* All pids in the cgroup (recursively). *pids is malloc'd. */
 int hd_cgroup_pids(hd_cgroup *cg, pid_t **pids, size_t *n, hd_error_t *err);
 int hd_cgroup_freeze(hd_cgroup *cg, bool frozen, hd_error_t *err);
+/* The kernel reports the cgroup frozen or freezing, by itself or by a
+ * parent: a process placed in it now would not run. */
+bool hd_cgroup_is_frozen(const hd_cgroup *cg);
 /* Kill whatever is left (SIGKILL, thawing first), then rmdir everywhere. */
 int hd_cgroup_destroy(hd_cgroup *cg, hd_error_t *err);
 const char *hd_cgroup_path(const hd_cgroup *cg);

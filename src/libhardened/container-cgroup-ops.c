@@ -50,7 +50,7 @@ int hd_container_pids(const char *state_root, const char *id, pid_t **pids,
   hd_cgroup *cg = NULL;
   *pids = NULL;
   *n = 0;
-  int rc = hd_open_container(state_root, id, &c, err);
+  int rc = hd_peek_container(state_root, id, &c, err);
   if (rc == 0) {
     hd_refresh_status(&c);
     if (strcmp(c.state->status, "stopped") == 0)
@@ -170,7 +170,7 @@ int hd_container_stats(const char *state_root, const char *id, oci_stats *stats,
                        bool *running, hd_error_t *err) {
   hd_opened_container c;
   hd_cgroup *cg = NULL;
-  int rc = hd_open_container(state_root, id, &c, err);
+  int rc = hd_peek_container(state_root, id, &c, err);
   if (rc == 0) {
     hd_refresh_status(&c);
     *running = strcmp(c.state->status, "stopped") != 0;

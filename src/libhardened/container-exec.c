@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define PROCESS_JSON_MAX (4u << 20)
@@ -235,11 +234,6 @@ __attribute__((noreturn)) static void joiner_main(exec_ctx *x) {
   _exit(0);
 }
 
-static void reap(pid_t pid) {
-  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-    ;
-}
-
 /* Start the joiner (it places itself in the cgroup) and learn the exec'd pid;
  * then wait for execve (the sync socket closes on exec) or an error. */
 static int spawn_exec(exec_ctx *x, pid_t *out, hd_error_t *err) {
@@ -252,24 +246,34 @@ static int spawn_exec(exec_ctx *x, pid_t *out, hd_error_t *err) {
     joiner_main(x);
   close(x->sync_joiner);
   x->sync_joiner = -1;
-  hd_sync_msg msg;
+  hd_sync_msg msg = {0};
+  const char *cg_path = hd_cgroup_path(x->cgroup);
   int rc = 0;
   if (hd_sync_send(x->sync_runtime, SYNC_GO, NULL) < 0)
     rc = hd_error_set(err, errno, "starting the exec helper");
-  if (rc == 0 && hd_sync_recv(x->sync_runtime, &msg) < 0)
+  if (rc == 0)
+    rc = hd_sync_recv_unfrozen(x->sync_runtime, x->cgroup, cg_path, &msg, err);
+  if (rc > 0)
     rc = hd_error_set(err, 0, "exec helper died");
   if (rc == 0 && msg.type == SYNC_ERROR)
     rc = hd_error_set(err, 0, "%s", msg.text);
   if (rc < 0) {
     kill(joiner, SIGKILL);
-    reap(joiner);
+    hd_reap_bounded(joiner);
     return -1;
   }
-  reap(joiner);
+  hd_reap_bounded(joiner);
   *out = (pid_t)atoi(msg.text);
-  if (hd_sync_recv(x->sync_runtime, &msg) == 0 && msg.type == SYNC_ERROR) {
-    reap(*out);
-    return hd_error_set(err, 0, "%s", msg.text);
+  /* EOF: the socket closed on execve. */
+  rc = hd_sync_recv_unfrozen(x->sync_runtime, x->cgroup, cg_path, &msg, err);
+  if (rc == 0 && msg.type == SYNC_ERROR)
+    rc = hd_error_set(err, 0, "%s", msg.text);
+  if (rc < 0) {
+    if (*out > 0) {
+      kill(*out, SIGKILL);
+      hd_reap_bounded(*out);
+    }
+    return -1;
   }
   return 0;
 }

@@ -1,7 +1,8 @@
 /* The container's init, from clone until execve. It trusts the hardened
- * spec it was handed and decides no policy of its own. Any failure before
- * SYNC_READY goes back to the runtime as a message; after it, the runtime
- * is gone and the failure is printed on the container's stderr. */
+ * spec it was handed and decides no policy of its own. Any failure until
+ * the process is set up (user, capabilities, cwd) goes back to the
+ * runtime as a message; after that the runtime is gone and the failure
+ * is printed on the container's stderr. */
 #define _GNU_SOURCE
 #include "container-internal.h"
 
@@ -158,6 +159,16 @@ static int signal_ready(void *data, hd_error_t *err) {
   if (hd_sync_send(st->ctx->sync_init, SYNC_READY, NULL) < 0)
     return hd_error_set(err, errno, "telling the runtime we are ready");
   st->ready_sent = true;
+  return 0;
+}
+
+/* The rest of the setup (user, capabilities, cwd) is done: closing the
+ * socket tells the runtime, which reports any failure before it. Sent
+ * as a close, not a message, since a spec's seccomp filter may already
+ * deny send but not close. */
+static int signal_prepared(void *data, hd_error_t *err) {
+  (void)err;
+  init_state *st = data;
   close(st->ctx->sync_init);
   st->ctx->sync_init = -1;
   return 0;
@@ -188,9 +199,10 @@ static int wait_for_start(void *data, hd_error_t *err) {
 __attribute__((noreturn)) static void init_fail(init_state *st,
                                                 hd_error_t *err) {
   const char *msg = err && *err ? (*err)->msg : "container init failed";
-  if (!st->ready_sent && st->ctx->sync_init >= 0)
-    hd_sync_send(st->ctx->sync_init, SYNC_ERROR, msg);
-  else
+  /* Until signal_prepared the runtime still listens; a filter that
+   * denies send leaves the message on stderr. */
+  if (st->ctx->sync_init < 0 ||
+      hd_sync_send(st->ctx->sync_init, SYNC_ERROR, msg) < 0)
     dprintf(2, "hardened: %s\n", msg);
   _exit(127);
 }
@@ -220,6 +232,7 @@ void hd_init_main(hd_create_ctx *ctx) {
       .preserve_fds = ctx->opts->preserve_fds,
       .baseline_seccomp = true,
       .ready = signal_ready,
+      .prepared = signal_prepared,
       .wait_start = wait_for_start,
       .data = &st,
   };

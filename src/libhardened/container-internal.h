@@ -29,6 +29,14 @@ typedef struct {
 int hd_sync_send(int fd, uint32_t type, const char *text);
 /* 0 on a message, -1 on EOF or error. */
 int hd_sync_recv(int fd, hd_sync_msg *msg);
+/* The same, polled: 0 on a message, 1 on EOF, -1 with *err when cg (may
+ * be NULL) is found frozen meanwhile, since its processes would never
+ * answer. */
+int hd_sync_recv_unfrozen(int fd, const hd_cgroup *cg, const char *cgroup_path,
+                          hd_sync_msg *msg, hd_error_t *err);
+/* waitpid for about five seconds at most: a process in a frozen cgroup
+ * does not die of SIGKILL until it is thawed. */
+void hd_reap_bounded(pid_t pid);
 
 typedef struct {
   const hd_container_opts *opts;
@@ -81,13 +89,24 @@ typedef struct {
 } hd_opened_container;
 int hd_open_container(const char *root, const char *id,
                       hd_opened_container *c, hd_error_t *err);
+/* The same without the lock, for commands that only read (state, list,
+ * ps, events) and kill: they never wait on another command. */
+int hd_peek_container(const char *root, const char *id, hd_opened_container *c,
+                      hd_error_t *err);
 void hd_opened_clear(hd_opened_container *c);
+/* Signal the process started at start_time, through a pidfd. Never
+ * signals pid 0 or below: -1 with ESRCH, as for a process gone. */
+int hd_signal_process(pid_t pid, uint64_t start_time, int signal);
 /* Replace the saved status with the one the kernel shows now. */
 void hd_refresh_status(hd_opened_container *c);
 
 /* Current status of a saved container, from the kernel: creating,
  * created, running, paused or stopped. */
 const char *hd_container_status(int state_fd, const oci_state *state);
+
+/* The error when the container's cgroup (or a parent) is frozen: its
+ * process would never run, and create or start would wait on it. */
+int hd_refuse_frozen(const char *cgroup_path, hd_error_t *err);
 
 /* Write the host pid atomically (temp file + rename), as shims expect. */
 int hd_write_pid_file(const char *path, pid_t pid, hd_error_t *err);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,8 +28,8 @@ void hd_opened_clear(hd_opened_container *c) {
   oci_state_free(c->state);
 }
 
-int hd_open_container(const char *root, const char *id,
-                      hd_opened_container *c, hd_error_t *err) {
+static int open_container(const char *root, const char *id, bool lock,
+                          hd_opened_container *c, hd_error_t *err) {
   *c = (hd_opened_container){.root_fd = -1, .state_fd = -1};
   if (hd_state_validate_id(id, err) < 0)
     return -1;
@@ -39,10 +40,48 @@ int hd_open_container(const char *root, const char *id,
     }
     return -1;
   }
-  if (hd_state_dir_open(c->root_fd, id, &c->state_fd, err) < 0 ||
-      hd_state_dir_lock(c->state_fd, err) < 0)
+  int fd = -1;
+  if (hd_state_dir_open(c->root_fd, id, &fd, err) < 0)
     return -1;
+  /* state_fd stays -1 unless locked: delete --force takes an open dir
+   * with no state for a leftover of a crashed create. */
+  if (lock && hd_state_dir_lock(fd, id, err) < 0) {
+    close(fd);
+    return -1;
+  }
+  c->state_fd = fd;
   return hd_state_read(c->state_fd, id, &c->state, err);
+}
+
+int hd_open_container(const char *root, const char *id, hd_opened_container *c,
+                      hd_error_t *err) {
+  return open_container(root, id, true, c, err);
+}
+
+int hd_peek_container(const char *root, const char *id, hd_opened_container *c,
+                      hd_error_t *err) {
+  return open_container(root, id, false, c, err);
+}
+
+int hd_signal_process(pid_t pid, uint64_t start_time, int signal) {
+  /* pid 0 or -1 would reach the caller's process group or every
+   * process: a container with no pid has nothing to signal. */
+  if (pid <= 0) {
+    errno = ESRCH;
+    return -1;
+  }
+  /* The pidfd pins the process: once it is checked to be the one
+   * started at start_time, a recycled pid can no longer be hit. */
+  cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (pidfd < 0 && errno != ENOSYS)
+    return -1;
+  if (!hd_process_alive(pid, start_time)) {
+    errno = ESRCH;
+    return -1;
+  }
+  if (pidfd >= 0)
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
+  return kill(pid, signal);
 }
 
 const char *hd_container_status(int state_fd, const oci_state *state) {
@@ -101,6 +140,19 @@ static int run_poststart_hooks(hd_opened_container *c, const oci_spec *known,
 
 static void wait_until_dead(pid_t pid, uint64_t start_time);
 
+/* A frozen init never writes exec.fifo. */
+static bool init_frozen(const hd_opened_container *c) {
+  hd_cgroup *cg = NULL;
+  hd_error_t ignored = NULL;
+  bool frozen = c->state->cgroup_path &&
+                hd_cgroup_open(c->state_fd, c->state->cgroup_path, &cg,
+                               &ignored) == 0 &&
+                hd_cgroup_is_frozen(cg);
+  hd_cgroup_free(cg);
+  hd_error_free(&ignored);
+  return frozen;
+}
+
 /* Open exec.fifo for reading, which releases the init's blocking open
  * for writing, and take its byte. Polls so that an init that died in the
  * meantime is noticed instead of waited on forever. */
@@ -126,6 +178,8 @@ static int release_init(hd_opened_container *c, hd_error_t *err) {
     }
     if (!hd_process_alive(c->state->pid, c->state->pid_start_time))
       return hd_error_set(err, 0, "container init exited before start");
+    if (n == 0 && init_frozen(c))
+      return hd_refuse_frozen(c->state->cgroup_path, err);
   }
   if (unlinkat(c->state_fd, HD_EXEC_FIFO, 0) < 0)
     return hd_error_set(err, errno, "removing exec.fifo");
@@ -157,7 +211,7 @@ int hd_container_start_known(const char *state_root, const char *id,
   }
   /* A failing poststart hook stops the container, as the spec asks. */
   if (rc == 0 && run_poststart_hooks(&c, known, err) < 0) {
-    kill(c.state->pid, SIGKILL);
+    hd_signal_process(c.state->pid, c.state->pid_start_time, SIGKILL);
     rc = -1;
   }
   hd_opened_clear(&c);
@@ -167,7 +221,7 @@ int hd_container_start_known(const char *state_root, const char *id,
 int hd_container_state(const char *state_root, const char *id, char **json,
                        hd_error_t *err) {
   hd_opened_container c;
-  int rc = hd_open_container(state_root, id, &c, err);
+  int rc = hd_peek_container(state_root, id, &c, err);
   if (rc == 0) {
     hd_refresh_status(&c);
     *json = oci_state_emit(c.state, false, true);
@@ -186,27 +240,39 @@ static int kill_cgroup(int state_fd, const oci_state *s, int signal,
   int rc = hd_cgroup_open(state_fd, s->cgroup_path, &cg, err);
   if (rc == 0)
     rc = hd_cgroup_pids(cg, &pids, &n, err);
+  /* A process outside our pid namespace reads as 0 in cgroup.procs. */
   for (size_t i = 0; rc == 0 && i < n; i++)
-    if (kill(pids[i], signal) < 0 && errno != ESRCH)
+    if (pids[i] > 0 && kill(pids[i], signal) < 0 && errno != ESRCH)
       rc = hd_error_set(err, errno, "kill %d", pids[i]);
   free(pids);
   hd_cgroup_free(cg);
   return rc;
 }
 
+/* No lock: signalling changes no state, and the pidfd check in
+ * hd_signal_process keeps a stale pid from reaching anyone else. So a
+ * kill is answered even while a create or delete holds the lock. */
 int hd_container_kill(const char *state_root, const char *id, int signal,
                       bool all, hd_error_t *err) {
   hd_opened_container c;
-  int rc = hd_open_container(state_root, id, &c, err);
+  int rc = hd_peek_container(state_root, id, &c, err);
   if (rc == 0) {
     hd_refresh_status(&c);
-    if (strcmp(c.state->status, "stopped") == 0 && !all)
-      rc = hd_error_set(err, 0, "container \"%s\" is not running", id);
+    const char *status = c.state->status;
+    /* "creating": no pid yet (or its create died), nothing to signal. */
+    bool no_process =
+        strcmp(status, "stopped") == 0 || strcmp(status, "creating") == 0;
+    if (no_process && !(all && c.state->cgroup_path))
+      rc = hd_error_set(err, 0, "container \"%s\" is not running (it is %s)",
+                        id, status);
   }
   if (rc == 0 && all)
     rc = kill_cgroup(c.state_fd, c.state, signal, err);
-  else if (rc == 0 && kill(c.state->pid, signal) < 0)
-    rc = hd_error_set(err, errno, "kill %d", c.state->pid);
+  else if (rc == 0 &&
+           hd_signal_process(c.state->pid, c.state->pid_start_time, signal) < 0)
+    rc = errno == ESRCH
+             ? hd_error_set(err, 0, "container \"%s\" is not running", id)
+             : hd_error_set(err, errno, "kill %d", c.state->pid);
   hd_opened_clear(&c);
   return rc;
 }
@@ -285,10 +351,13 @@ int hd_container_delete_known(const char *state_root, const char *id,
                         "cannot delete container \"%s\": it is %s "
                         "(stop it first, or use --force)",
                         id, status);
-    else if (live && c.state->pid > 0) {
-      kill(c.state->pid, SIGKILL);
+    else if (live && c.state->pid > 0 &&
+             hd_signal_process(c.state->pid, c.state->pid_start_time,
+                               SIGKILL) == 0 &&
+             strcmp(status, "paused") != 0)
+      /* A frozen init cannot die until the cgroup is thawed, which
+       * destroying it does (with SIGKILL to all): no wait for it. */
       wait_until_dead(c.state->pid, c.state->pid_start_time);
-    }
   }
   if (rc == 0)
     rc = remove_container(&c, id, known, err);
@@ -315,7 +384,7 @@ int hd_container_list(const char *state_root, oci_state ***states, size_t *n,
       continue;
     hd_opened_container c;
     hd_error_t skip = NULL;
-    if (hd_open_container(state_root, de->d_name, &c, &skip) < 0) {
+    if (hd_peek_container(state_root, de->d_name, &c, &skip) < 0) {
       hd_error_free(&skip);
       hd_opened_clear(&c);
       continue;

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 int hd_sync_send(int fd, uint32_t type, const char *text) {
@@ -219,7 +221,7 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
   if (hd_state_dir_create(ctx->root_fd, opts->id, &ctx->state_fd, err) < 0)
     return -1;
   ctx->state_dir_made = true;
-  if (hd_state_dir_lock(ctx->state_fd, err) < 0)
+  if (hd_state_dir_lock(ctx->state_fd, opts->id, err) < 0)
     return -1;
   if (hd_state_dir_open_for_init(ctx->state_fd, &ctx->init_dir_fd, err) < 0)
     return -1;
@@ -241,6 +243,9 @@ static int prepare_host(hd_create_ctx *ctx, hd_error_t *err) {
                        ctx->state_fd, &ctx->cgroup, err) < 0 ||
       hd_cgroup_prepare_join(ctx->cgroup, err) < 0)
     return -1;
+  /* An init placed there would never run, and create would wait on it. */
+  if (hd_cgroup_is_frozen(ctx->cgroup))
+    return hd_refuse_frozen(ctx->cgroup_path, err);
   if (opts->console_socket) {
     ctx->console_fd = hd_console_socket_connect(opts->console_socket, err);
     if (ctx->console_fd < 0)
@@ -353,6 +358,51 @@ static int run_runtime_hooks(hd_create_ctx *ctx, hd_error_t *err) {
                       json, err);
 }
 
+int hd_refuse_frozen(const char *cgroup_path, hd_error_t *err) {
+  return hd_error_set(err, 0, "container's cgroup %s is unexpectedly frozen",
+                      cgroup_path);
+}
+
+int hd_sync_recv_unfrozen(int fd, const hd_cgroup *cg, const char *cgroup_path,
+                          hd_sync_msg *msg, hd_error_t *err) {
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n = poll(&p, 1, 200);
+    if (n < 0 && errno != EINTR)
+      return hd_error_set(err, errno, "waiting on the container's process");
+    if (n > 0)
+      return hd_sync_recv(fd, msg) < 0 ? 1 : 0;
+    if (cg && hd_cgroup_is_frozen(cg))
+      return hd_refuse_frozen(cgroup_path, err);
+  }
+}
+
+/* The init's next message; an init that dies closes the socket. */
+static int recv_from_init(hd_create_ctx *ctx, hd_sync_msg *msg,
+                          hd_error_t *err) {
+  int rc = hd_sync_recv_unfrozen(ctx->sync_runtime, ctx->cgroup,
+                                 ctx->cgroup_path, msg, err);
+  if (rc > 0)
+    return hd_error_set(err, 0, "container init exited during setup");
+  return rc;
+}
+
+/* After READY the init drops to the container's user and enters its
+ * cwd, then closes its end: EOF with the init alive is success, an error
+ * message (or EOF with the init dead) is create's failure. */
+static int await_prepared(hd_create_ctx *ctx, hd_error_t *err) {
+  hd_sync_msg msg = {0};
+  if (recv_from_init(ctx, &msg, err) == 0)
+    return msg.type == SYNC_ERROR
+               ? hd_error_set(err, 0, "%s", msg.text)
+               : hd_error_set(err, 0, "container init sent an unknown message");
+  if (hd_process_alive(ctx->pid, ctx->pid_start_time)) {
+    hd_error_free(err);
+    return 0;
+  }
+  return hd_error_wrap(err, "setting up the process (see its stderr)");
+}
+
 /* Place the init, then answer its requests until it is ready. */
 static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
   const oci_linux *lnx = ctx->spec->linux_;
@@ -373,8 +423,8 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
     return hd_error_set(err, errno, "container init exited before setup");
   for (;;) {
     hd_sync_msg msg;
-    if (hd_sync_recv(ctx->sync_runtime, &msg) < 0)
-      return hd_error_set(err, 0, "container init exited during setup");
+    if (recv_from_init(ctx, &msg, err) < 0)
+      return -1;
     switch (msg.type) {
     case SYNC_HOOKS_REQUEST: {
       int rc = run_runtime_hooks(ctx, err);
@@ -385,7 +435,7 @@ static int drive_init(hd_create_ctx *ctx, hd_error_t *err) {
       break;
     }
     case SYNC_READY:
-      return 0;
+      return await_prepared(ctx, err);
     case SYNC_ERROR:
       return hd_error_set(err, 0, "%s", msg.text);
     default:
@@ -413,16 +463,24 @@ int hd_write_pid_file(const char *path, pid_t pid, hd_error_t *err) {
   return 0;
 }
 
-static void reap_quietly(pid_t pid) {
-  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-    ;
+/* Bounded: a process in a frozen cgroup does not die of SIGKILL until
+ * it is thawed. Then it is left to whoever reaps our orphans. */
+void hd_reap_bounded(pid_t pid) {
+  struct timespec tick = {0, 5L * 1000 * 1000};
+  for (int i = 0; i < 1000; i++) {
+    pid_t got = waitpid(pid, NULL, WNOHANG);
+    if (got == pid || (got < 0 && errno != EINTR))
+      return;
+    nanosleep(&tick, NULL);
+  }
+  hd_warn("process %d did not exit after SIGKILL; not waiting", pid);
 }
 
 /* Undo a failed create: nothing may be left behind. */
 static void abandon_create(hd_create_ctx *ctx) {
   if (ctx->pid > 0) {
     kill(ctx->pid, SIGKILL);
-    reap_quietly(ctx->pid);
+    hd_reap_bounded(ctx->pid);
   }
   if (ctx->cgroup) {
     hd_error_t cerr = NULL;

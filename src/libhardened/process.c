@@ -2,8 +2,8 @@
  * pivoted). The order is forced by the kernel: seccomp without
  * no_new_privs needs CAP_SYS_ADMIN, so it must come before the uid
  * switch; capabilities can only be set after the uid switch (which
- * clears them) with PR_SET_KEEPCAPS; cwd is checked after the switch so
- * it is checked with the container user's rights. */
+ * clears them) with PR_SET_KEEPCAPS; cwd is entered as root first (as
+ * runc does) and again as the user when root was refused. */
 #define _GNU_SOURCE
 #include "process.h"
 
@@ -269,16 +269,41 @@ static int load_seccomp(const hd_exec_params *params, hd_error_t *err) {
   return 0;
 }
 
-static int before_start(const hd_exec_params *params, hd_error_t *err) {
+/* The cwd is entered while we are still root, as runc does: a directory
+ * only root can search becomes the cwd, and the process, once it is the
+ * container's user, still cannot look anything up in it. When root is
+ * refused (a user namespace, a root-squashed mount), *later is set and
+ * the user tries after the switch. */
+static int enter_cwd_as_root(const char *cwd, bool *later, hd_error_t *err) {
+  *later = false;
+  if (cwd && cwd[0] == '/' && chdir(cwd) < 0 &&
+      (errno == EACCES || errno == EPERM)) {
+    *later = true;
+    return 0;
+  }
+  return enter_cwd(cwd, err);
+}
+
+/* Everything that can fail for a bad spec, short of execve: done before
+ * `prepared` tells the runtime, so that create reports it. */
+static int before_start(const hd_exec_params *params, char **exe,
+                        hd_error_t *err) {
   const oci_process *p = params->process;
+  bool cwd_later = false;
   if (params->ready && params->ready(params->data, err) < 0)
     return -1;
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which
    * the uid switch below takes away: load it now. */
   if (!p->no_new_privileges && load_seccomp(params, err) < 0)
     return -1;
-  if (set_user(&p->user, err) < 0 || set_capabilities(p, err) < 0 ||
-      enter_cwd(p->cwd, err) < 0)
+  if (enter_cwd_as_root(p->cwd, &cwd_later, err) < 0 ||
+      set_user(&p->user, err) < 0 || set_capabilities(p, err) < 0 ||
+      (cwd_later && enter_cwd(p->cwd, err) < 0))
+    return -1;
+  /* As the container's user: what it cannot reach is not found. */
+  if (hd_process_lookup_executable(p, exe, err) < 0)
+    return -1;
+  if (params->prepared && params->prepared(params->data, err) < 0)
     return -1;
   return 0;
 }
@@ -293,9 +318,7 @@ int hd_process_exec(const hd_exec_params *params, hd_error_t *err) {
       hd_lsm_apply(p, err) < 0)
     return -1;
   cleanup_free char *exe = NULL;
-  if (hd_process_lookup_executable(p, &exe, err) < 0)
-    return -1;
-  if (before_start(params, err) < 0)
+  if (before_start(params, &exe, err) < 0)
     return -1;
   if (params->wait_start && params->wait_start(params->data, err) < 0)
     return -1;

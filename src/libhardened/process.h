@@ -13,16 +13,21 @@
  * inside the root), fds >= 3 + preserve_fds marked close-on-exec,
  * seccomp, execve.
  *
- * `ready` is called after everything that can fail for a bad spec has
- * been checked (the executable exists, the user is valid), before the
- * process waits to be started; `wait_start` blocks until `start`. Both
- * may be NULL (exec). Returns only on failure. */
+ * `ready` is called before seccomp and the uid switch (the runtime then
+ * still hears of failures on the same channel); `prepared` once all of
+ * the process's setup that can fail short of execve is done (user,
+ * capabilities, cwd, the executable found as the user); `wait_start`
+ * blocks until `start`. Each may be NULL (exec). Returns only on
+ * failure. */
 typedef struct {
   const oci_process *process;
   const hd_seccomp_prog *seccomp; /* linux.seccomp, compiled; may be NULL */
   int preserve_fds;
   bool baseline_seccomp; /* also load the overlay's baseline filter */
   int (*ready)(void *data, hd_error_t *err);
+  /* After user, capabilities, cwd and the executable lookup, before
+   * wait_start: nothing left to fail for a bad spec but execve. */
+  int (*prepared)(void *data, hd_error_t *err);
   int (*wait_start)(void *data, hd_error_t *err);
   void *data;
 } hd_exec_params;

@@ -14,6 +14,8 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #define STATE_MAX_BYTES (16u << 20)
@@ -100,11 +102,55 @@ int hd_state_dir_open(int root_fd, const char *id, int *out_fd,
   return 0;
 }
 
-int hd_state_dir_lock(int dir_fd, hd_error_t *err) {
-  while (flock(dir_fd, LOCK_EX) < 0)
-    if (errno != EINTR)
-      return hd_error_set(err, errno, "locking state dir");
-  return 0;
+/* The pid /proc/locks shows for the flock on dir_fd's inode, 0 when
+ * none is found (the holder may be in another pid namespace). */
+static pid_t lock_holder(int dir_fd) {
+  struct stat st;
+  if (fstat(dir_fd, &st) < 0)
+    return 0;
+  FILE *f = fopen("/proc/locks", "re");
+  if (f == NULL)
+    return 0;
+  char line[256];
+  pid_t found = 0;
+  while (found == 0 && fgets(line, sizeof line, f)) {
+    int pid;
+    unsigned maj, min;
+    unsigned long ino;
+    if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj, &min,
+               &ino) == 4 &&
+        ino == st.st_ino && maj == major(st.st_dev) &&
+        min == minor(st.st_dev) && pid > 0)
+      found = pid;
+  }
+  fclose(f);
+  return found;
+}
+
+int hd_state_dir_lock(int dir_fd, const char *id, hd_error_t *err) {
+  /* Polled, not a blocking flock: a command stuck while holding the
+   * lock (a hook that never returns) must not wedge every other one. */
+  const int tick_ms = 20;
+  for (int waited = 0;; waited += tick_ms) {
+    if (flock(dir_fd, LOCK_EX | LOCK_NB) == 0)
+      return 0;
+    if (errno != EWOULDBLOCK && errno != EINTR)
+      return hd_error_set(err, errno, "locking the state dir of \"%s\"", id);
+    if (waited >= HD_LOCK_TIMEOUT_S * 1000)
+      break;
+    struct timespec tick = {0, (long)tick_ms * 1000 * 1000};
+    nanosleep(&tick, NULL);
+  }
+  pid_t holder = lock_holder(dir_fd);
+  if (holder > 0)
+    return hd_error_set(err, 0,
+                        "container \"%s\" is locked by another hardened "
+                        "command (pid %d) since at least %d seconds",
+                        id, holder, HD_LOCK_TIMEOUT_S);
+  return hd_error_set(err, 0,
+                      "container \"%s\" is locked by another hardened "
+                      "command since at least %d seconds",
+                      id, HD_LOCK_TIMEOUT_S);
 }
 
 int hd_state_write(int dir_fd, const oci_state *state, hd_error_t *err) {

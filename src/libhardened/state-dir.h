@@ -25,8 +25,12 @@ int hd_state_dir_create(int root_fd, const char *id, int *out_fd,
 int hd_state_dir_open(int root_fd, const char *id, int *out_fd,
                       hd_error_t *err);
 /* Exclusive lock on the container dir, held until the fd is closed, so
- * concurrent commands on one container serialize. */
-int hd_state_dir_lock(int dir_fd, hd_error_t *err);
+ * concurrent commands on one container serialize. Waits at most
+ * HD_LOCK_TIMEOUT_S seconds, then fails naming the holder's pid. Commands
+ * that only read take no lock: state.json and config.json are replaced
+ * by rename, so a reader sees the old file or the new one. */
+#define HD_LOCK_TIMEOUT_S 10
+int hd_state_dir_lock(int dir_fd, const char *id, hd_error_t *err);
 int hd_state_write(int dir_fd, const oci_state *state, hd_error_t *err);
 int hd_state_read(int dir_fd, const char *id, oci_state **out,
                   hd_error_t *err);
