@@ -123,25 +123,40 @@ static long sys_bpf(int cmd, union bpf_attr *attr) {
   return syscall(SYS_bpf, cmd, attr, sizeof *attr);
 }
 
-static int load_program(const prog_buf *p, hd_error_t *err) {
-  static char log[4096];
+/* One BPF_PROG_LOAD; log may be NULL (no verifier log). */
+static int load_once(const prog_buf *p, char *log, uint32_t log_size) {
   union bpf_attr attr;
   memset(&attr, 0, sizeof attr);
   attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
   attr.insns = (uint64_t)(uintptr_t)p->insns;
   attr.insn_cnt = (uint32_t)p->n;
   attr.license = (uint64_t)(uintptr_t) "GPL";
-  attr.log_buf = (uint64_t)(uintptr_t)log;
-  attr.log_size = sizeof log;
-  attr.log_level = 1;
-  log[0] = '\0';
-  int fd = (int)sys_bpf(BPF_PROG_LOAD, &attr);
-  if (fd < 0) {
-    int saved = errno;
-    hd_debug("cgroup: BPF verifier log: %s", log);
-    return hd_error_set(err, saved, "loading the device filter (bpf)");
+  if (log) {
+    log[0] = '\0';
+    attr.log_buf = (uint64_t)(uintptr_t)log;
+    attr.log_size = log_size;
+    attr.log_level = 1;
   }
-  return fd;
+  return (int)sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+/* Loaded without a verifier log: before 6.4 a log that does not fit its
+ * buffer fails the whole load with ENOSPC, so logging is only a way to
+ * explain a failure, asked for again after the quiet load failed. */
+static int load_program(const prog_buf *p, hd_error_t *err) {
+  enum { LOG_SIZE = 1 << 20 };
+  int fd = load_once(p, NULL, 0);
+  if (fd >= 0)
+    return fd;
+  int saved = errno;
+  cleanup_free char *log = malloc(LOG_SIZE);
+  if (log) {
+    fd = load_once(p, log, LOG_SIZE);
+    if (fd >= 0)
+      return fd; /* the first failure was transient */
+    hd_debug("cgroup: BPF verifier log: %s", log);
+  }
+  return hd_error_set(err, saved, "loading the device filter (bpf)");
 }
 
 /* Ids of the device programs attached to the cgroup right now. */
